@@ -1,0 +1,61 @@
+"""Backoffice: the application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import INSECURE_SECRET, Config, select_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | str | None = None, **overrides: object) -> Flask:
+    """Build a configured app; ``config`` is a config class or its name."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    config_class = config if isinstance(config, type) else select_config(config)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    _check_config(app, config_class)
+
+    from backoffice import admin, assets, audit, blog, cli, errors, i18n, security
+    from backoffice.extensions import db, migrate, toolbar
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
+    audit.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    assets.init_app(app)
+    errors.init_app(app)
+    blog.init_app(app)
+    admin.init_app(app)
+    cli.init_app(app)
+    # `flask run` resets app.debug, so the toolbar follows the config flag, not app.debug.
+    if app.config["DEBUG_TB_ENABLED"]:
+        toolbar.init_app(app)
+    return app
+
+
+def _check_config(app: Flask, config_class: type[Config]) -> None:
+    """Fill derived settings and refuse to start on an unsafe production configuration."""
+    if config_class.__name__ == "ProductionConfig":
+        key = app.config.get("SECRET_KEY") or ""
+        if key == INSECURE_SECRET or len(key) < 16:
+            raise RuntimeError(
+                "Refusing to start: set SECRET_KEY to a long random value in production "
+                '(for example: python -c "import secrets; print(secrets.token_hex(32))").'
+            )
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'backoffice.db'}"
+        )
+    if not app.config.get("UPLOADS_DIR"):
+        app.config["UPLOADS_DIR"] = str(Path(app.instance_path) / "uploads")

@@ -1,0 +1,37 @@
+"""The admin: a fresh Flask-Admin per app, one module per area."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from backoffice.admin.audit import AuditView
+from backoffice.admin.comments import CommentView
+from backoffice.admin.dashboard import DashboardView
+from backoffice.admin.posts import PostView
+from backoffice.admin.reminders import ReminderView
+from backoffice.admin.tags import TagView
+from backoffice.admin.users import RoleView, UserView
+from backoffice.models import AuditEntry, Comment, Post, Reminder, Role, Tag, User
+
+
+def init_app(app: Flask) -> Admin:
+    """Build the Admin for ``app`` (never module-level: a second app would clash)."""
+    admin = Admin(
+        app,
+        name="Backoffice",
+        theme=Bootstrap4Theme(base_template="admin/backoffice_base.html", swatch="default"),
+        index_view=DashboardView(name=_l("Dashboard"), url="/admin"),
+    )
+    blog = _l("Blog")
+    people = _l("People")
+    admin.add_view(PostView(Post, name=_l("Posts"), endpoint="posts", category=blog))
+    admin.add_view(CommentView(Comment, name=_l("Comments"), endpoint="comments", category=blog))
+    admin.add_view(TagView(Tag, name=_l("Tags"), endpoint="tags", category=blog))
+    admin.add_view(ReminderView(Reminder, name=_l("Reminders"), endpoint="reminders"))
+    admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=people))
+    admin.add_view(RoleView(Role, name=_l("Roles"), endpoint="roles", category=people))
+    admin.add_view(AuditView(AuditEntry, name=_l("Audit log"), endpoint="audit"))
+    return admin

@@ -1,0 +1,95 @@
+"""Users and roles (admins only). Passwords are set through a form field, never shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytz
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import PasswordField, SelectField
+from wtforms.validators import Email, Length, Optional, ValidationError
+
+from backoffice.admin.base import GatedModelView
+from backoffice.admin.formatting import datetime_formatter
+from config import LANGUAGES
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def _locale_choices() -> list[tuple[str, str]]:
+    return [("", _l("Browser default"))] + [(code, name) for code, (name, _d) in LANGUAGES.items()]
+
+
+def _timezone_choices() -> list[tuple[str, str]]:
+    return [("", _l("Site default"))] + [(tz, tz) for tz in pytz.common_timezones]
+
+
+class UserView(GatedModelView):
+    access_key = "users"
+
+    column_list = ["username", "email", "roles", "active", "locale", "last_login_at"]
+    column_details_list = [
+        "username", "email", "roles", "active", "locale", "timezone", "created_at",
+        "last_login_at",
+    ]  # fmt: skip
+    column_export_list = ["username", "email", "active", "locale", "created_at"]
+    column_searchable_list = ["username", "email"]
+    column_filters = ["active", "roles.name", "locale"]
+    column_sortable_list = ["username", "email", "active", "last_login_at"]
+    column_labels = {
+        "username": _l("Username"),
+        "email": _l("E-mail"),
+        "roles": _l("Roles"),
+        "roles.name": _l("Role"),
+        "active": _l("Active"),
+        "locale": _l("Language"),
+        "timezone": _l("Time zone"),
+        "created_at": _l("Created"),
+        "last_login_at": _l("Last sign-in"),
+        "password": _l("Password"),
+    }
+    column_formatters = {"last_login_at": datetime_formatter, "created_at": datetime_formatter}
+    form_columns = ["username", "email", "password", "active", "roles", "locale", "timezone"]
+    form_excluded_columns = ["password_hash"]
+    form_extra_fields = {
+        "password": PasswordField(
+            _l("Password"),
+            validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
+            description=_l("Leave empty to keep the current password."),
+        )
+    }
+    form_overrides = {"locale": SelectField, "timezone": SelectField}
+    form_args = {
+        "username": {"validators": [Length(min=1, max=80)]},
+        "email": {"validators": [Optional(), Email(), Length(max=255)]},
+        "locale": {"choices": _locale_choices, "validators": [Optional()]},
+        "timezone": {"choices": _timezone_choices, "validators": [Optional()]},
+    }
+
+    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        model.username = (model.username or "").strip()
+        model.email = (model.email or "").strip() or None
+        model.locale = model.locale or None
+        model.timezone = model.timezone or None
+        if form.password.data:
+            model.set_password(form.password.data)
+        elif is_created:
+            raise ValidationError(_("Set a password for the new user."))
+        if model.id == current_user.id and not model.has_role("admin"):
+            raise ValidationError(_("You cannot remove your own admin role."))
+
+
+class RoleView(GatedModelView):
+    """The roles are fixed by the access table; only their descriptions are editable."""
+
+    access_key = "roles"
+    can_create = False
+    column_list = ["name", "description"]
+    column_labels = {"name": _l("Name"), "description": _l("Description")}
+    form_columns = ["description"]
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return False

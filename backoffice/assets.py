@@ -1,0 +1,33 @@
+"""Flask-Assets bundles: our own CSS through cssmin and JS through jsmin, hashed names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_assets import Bundle
+
+from backoffice.extensions import assets as environment
+
+# Registered once per process: webassets keeps a global registry per Environment.
+app_css = Bundle("css/app.css", filters="cssmin", output="gen/app.%(version)s.css")
+app_js = Bundle("js/app.js", filters="jsmin", output="gen/app.%(version)s.js")
+environment.register("app_css", app_css)
+environment.register("app_js", app_js)
+
+
+def init_app(app: Flask) -> None:
+    """Bind the bundles to ``app``; hashed files get far-future cache headers."""
+    app.config.setdefault("ASSETS_VERSIONS", "hash")
+    if app.config.get("ASSETS_AUTO_BUILD"):
+        Path(app.static_folder or "", "gen").mkdir(parents=True, exist_ok=True)
+        Path(app.config["ASSETS_CACHE"]).mkdir(parents=True, exist_ok=True)
+    environment.init_app(app)
+
+    @app.after_request
+    def _cache_hashed_assets(response):  # type: ignore[no-untyped-def]
+        from flask import request
+
+        if request.path.startswith("/static/gen/") and response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response

@@ -1,0 +1,77 @@
+"""``flask users create|list|bootstrap``."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from sqlalchemy import select
+
+from backoffice.accounts import AccountError, create_user
+from backoffice.extensions import db
+from backoffice.models import ROLE_NAMES, Role, User
+
+
+@click.group()
+def users() -> None:
+    """Create and list users."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice(ROLE_NAMES),
+    help="Role to grant; repeat for several.",
+)  # fmt: skip
+@click.option("--email", default=None, help="E-mail address.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+def create(username: str, roles: tuple[str, ...], email: str | None, password_stdin: bool) -> None:
+    """Create USERNAME with the given roles."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(db.session, username, password, roles, email=email)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created user {user.username} with roles: {', '.join(sorted(user.role_names))}.")
+
+
+@users.command("list")
+def list_users() -> None:
+    """List users with their roles."""
+    rows = db.session.scalars(select(User).order_by(User.username)).all()
+    if not rows:
+        click.echo("No users yet.")
+        return
+    width = max(len(u.username) for u in rows)
+    for user in rows:
+        state = "active" if user.active else "inactive"
+        roles = ",".join(sorted(user.role_names)) or "-"
+        click.echo(f"{user.username:<{width}}  {state:<8}  {roles}")
+
+
+@users.command("bootstrap")
+@click.option("--username", default="admin", show_default=True)
+def bootstrap(username: str) -> None:
+    """Create the first admin with a random password, printed once; no-op if an admin exists."""
+    has_admin = db.session.scalar(
+        select(User.id).join(User.roles).where(Role.name == "admin").limit(1)
+    )
+    if has_admin is not None:
+        click.echo("An admin account already exists; sign in with it.")
+        return
+    password = secrets.token_urlsafe(12)
+    try:
+        create_user(db.session, username, password, ["admin"])
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("")
+    click.echo("  Admin sign-in (shown once, keep it):")
+    click.echo(f"    username: {username}")
+    click.echo(f"    password: {password}")
+    click.echo("")

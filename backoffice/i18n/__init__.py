@@ -1,0 +1,26 @@
+"""Locale and time-zone selection, the language switch, and Flask-Admin's catalogs."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from backoffice.extensions import babel
+from backoffice.i18n.selectors import html_lang, select_locale, select_timezone, text_direction
+
+
+def init_app(app: Flask) -> None:
+    """Initialise Flask-Babel and register the switch endpoint and template helpers."""
+    from backoffice.i18n import admin_domain
+    from backoffice.i18n.switch import bp
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    admin_domain.install(app)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _i18n_globals() -> dict[str, object]:
+        return {
+            "html_lang": html_lang,
+            "text_direction": text_direction,
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,203 @@
+"""The translation pipeline: extract, init, update, compile and check the catalogs.
+
+Two domains live in ``translations/<lang>/LC_MESSAGES/``: ``messages`` (ours, extracted
+from the code into ``babel/messages.pot``) and ``admin`` (Flask-Admin's UI strings, taken
+from the package's ``.po`` files and owned by us from then on).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BABEL_DIR = ROOT / "babel"
+TEMPLATE = BABEL_DIR / "messages.pot"
+CONFIG = BABEL_DIR / "babel.cfg"
+TRANSLATIONS = ROOT / "translations"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}  # fmt: skip
+PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[^{}]*\}")
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and rename: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _po_bytes(catalog: Catalog, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, **options)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def extract_catalog() -> Catalog:
+    """Extract every marked string of the code and templates (per ``babel/babel.cfg``)."""
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with CONFIG.open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    catalog = Catalog(project="Backoffice", charset="utf-8", msgid_bugs_address="")
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
+        strip_comment_tags=True,
+    ):  # fmt: skip
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def extract() -> int:
+    """Write ``babel/messages.pot``; return the number of messages."""
+    catalog = extract_catalog()
+    atomic_write(TEMPLATE, _po_bytes(catalog, omit_header=False, sort_output=True))
+    return len(catalog)
+
+
+def languages() -> list[str]:
+    """Languages that have a catalog of ours."""
+    return sorted(p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+
+
+def init(lang: str) -> Path:
+    """Start ``translations/<lang>`` from the template and Flask-Admin's own catalog."""
+    from babel import Locale
+
+    Locale.parse(lang)  # refuse unknown language codes early
+    target = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    if target.exists():
+        raise FileExistsError(f"{target} exists; use 'translate update'.")
+    with TEMPLATE.open("rb") as handle:
+        template = read_po(handle)
+    catalog = Catalog(locale=lang, project="Backoffice", charset="utf-8")
+    catalog.update(template)
+    atomic_write(target, _po_bytes(catalog))
+    admin_source = _flask_admin_po(lang)
+    if admin_source is not None:
+        atomic_write(target.with_name("admin.po"), admin_source.read_bytes())
+    return target
+
+
+def _flask_admin_po(lang: str) -> Path | None:
+    import flask_admin.translations as admin_translations
+
+    path = Path(admin_translations.__path__[0]) / lang / "LC_MESSAGES" / "admin.po"
+    return path if path.exists() else None
+
+
+def update() -> list[str]:
+    """Merge the template into every catalog (new entries untranslated, old ones obsolete)."""
+    with TEMPLATE.open("rb") as handle:
+        template = read_po(handle)
+    updated = []
+    for lang in languages():
+        path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        catalog.update(template, no_fuzzy_matching=True)
+        atomic_write(path, _po_bytes(catalog))
+        updated.append(lang)
+    return updated
+
+
+def compile_all() -> list[Path]:
+    """Compile every ``.po`` under ``translations/`` to an ``.mo`` beside it, atomically."""
+    written = []
+    for po_path in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.po")):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        mo_path = po_path.with_suffix(".mo")
+        atomic_write(mo_path, buffer.getvalue())
+        written.append(mo_path)
+    return written
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(p for p in PLACEHOLDER.findall(text) if p != "%%")
+
+
+def check_catalog(path: Path) -> list[str]:
+    """Problems in one catalog: untranslated, fuzzy, placeholder or plural-form mismatches."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    problems = []
+    name = path.relative_to(ROOT)
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        label = f"{name}: {ids[0]!r}"
+        if message.fuzzy:
+            problems.append(f"{label} is fuzzy")
+        if not all(strings):
+            problems.append(f"{label} is untranslated")
+            continue
+        if len(ids) > 1 and len(strings) != catalog.num_plurals:
+            problems.append(
+                f"{label} has {len(strings)} plural forms, the language needs {catalog.num_plurals}"
+            )
+        expected = _placeholders(ids[-1])
+        for string in strings:
+            found = _placeholders(string)
+            # Plural forms may leave out the number ("one comment" instead of "%(num)d").
+            if found != expected and not (len(ids) > 1 and set(found) <= set(expected)):
+                problems.append(f"{label}: placeholders {found} do not match {expected}")
+    return problems
+
+
+def check() -> CheckReport:
+    """Everything ``flask translate check`` verifies."""
+    report = CheckReport()
+    with TEMPLATE.open("rb") as handle:
+        template = read_po(handle)
+    fresh = extract_catalog()
+    missing = {m.id for m in fresh if m.id} - {m.id for m in template if m.id}
+    stale = {m.id for m in template if m.id} - {m.id for m in fresh if m.id}
+    if missing or stale:
+        report.problems.append(
+            f"babel/messages.pot is out of date ({len(missing)} new, {len(stale)} removed "
+            "messages): run 'flask translate extract' and 'flask translate update'"
+        )
+    template_ids = {m.id for m in template if m.id}
+    for lang in languages():
+        path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            ids = {m.id for m in read_po(handle) if m.id}
+        if template_ids - ids:
+            report.problems.append(
+                f"{path.relative_to(ROOT)} lacks {len(template_ids - ids)} messages of the "
+                "template: run 'flask translate update'"
+            )
+    for po_path in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.po")):
+        report.problems.extend(check_catalog(po_path))
+    return report

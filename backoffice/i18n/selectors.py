@@ -1,0 +1,53 @@
+"""Which language and time zone a request is served in."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+
+def supported_locales() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """The supported language code for ``value`` (``de-AT`` -> ``de``), or None."""
+    if not value or len(value) > 35:
+        return None
+    code = value.replace("-", "_").split("_")[0].strip().lower()
+    return code if code in supported_locales() else None
+
+
+def select_locale() -> str:
+    """Session choice, then the user's saved preference, then Accept-Language, then English."""
+    for candidate in (
+        session.get("locale"),
+        getattr(current_user, "locale", None) if current_user.is_authenticated else None,
+    ):
+        code = normalize_locale(candidate)
+        if code:
+            return code
+    for value, _quality in request.accept_languages:
+        code = normalize_locale(value)
+        if code:
+            return code
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str | None:
+    """The signed-in user's time zone, else the configured default."""
+    if current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return None
+
+
+def html_lang() -> str:
+    """The value for ``<html lang>``: the bare language code, e.g. ``de``."""
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
+def text_direction() -> str:
+    """``rtl`` or ``ltr`` for the current language."""
+    return current_app.config["LANGUAGES"].get(html_lang(), ("", "ltr"))[1]

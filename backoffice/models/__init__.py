@@ -1,0 +1,28 @@
+"""The data model (SPEC §2), one module per aggregate."""
+
+from backoffice.models.audit import AuditEntry
+from backoffice.models.blog import (
+    COMMENT_STATUSES,
+    POST_STATUSES,
+    Comment,
+    Post,
+    Reminder,
+    Tag,
+    post_tags,
+)
+from backoffice.models.users import ROLE_NAMES, Role, User, user_roles
+
+__all__ = [
+    "AuditEntry",
+    "COMMENT_STATUSES",
+    "Comment",
+    "POST_STATUSES",
+    "Post",
+    "ROLE_NAMES",
+    "Reminder",
+    "Role",
+    "Tag",
+    "User",
+    "post_tags",
+    "user_roles",
+]

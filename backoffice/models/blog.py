@@ -1,0 +1,125 @@
+"""Posts, comments, tags and reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backoffice.extensions import db
+from backoffice.models._time import utcnow
+
+if TYPE_CHECKING:
+    from backoffice.models.users import User
+
+POST_STATUSES: tuple[str, ...] = ("draft", "published")
+COMMENT_STATUSES: tuple[str, ...] = ("pending", "approved", "spam", "rejected")
+
+post_tags = Table(
+    "post_tags",
+    db.metadata,
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_post_tags_tag_id", "tag_id"),
+)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Tag(db.Model):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(64))
+
+    posts: Mapped[list[Post]] = relationship(secondary=post_tags, back_populates="tags")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        CheckConstraint(_in("status", POST_STATUSES), name="status"),
+        Index("ix_posts_status_published_at", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    published_at: Mapped[datetime | None] = mapped_column(DateTime())
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow, onupdate=utcnow)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    author: Mapped[User | None] = relationship()
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=post_tags, back_populates="posts", order_by=Tag.title
+    )
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="post", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint(_in("status", COMMENT_STATUSES), name="status"),
+        Index("ix_comments_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    author_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    moderated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+    post: Mapped[Post] = relationship(back_populates="comments")
+    moderated_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.text[:40]}"
+
+
+class Reminder(db.Model):
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[datetime] = mapped_column(DateTime(), index=True)
+    email: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+# Tag titles are unique regardless of case ("Flask" and "flask" are one tag).
+Index("uq_tags_title_lower", func.lower(Tag.title), unique=True)

@@ -1,0 +1,76 @@
+"""Users and roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from backoffice.extensions import db
+from backoffice.models._time import utcnow
+
+ROLE_NAMES: tuple[str, ...] = ("admin", "editor", "author", "translator")
+
+user_roles = Table(
+    "user_roles",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_user_roles_role_id", "role_id"),
+)
+
+
+class Role(db.Model):
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    description: Mapped[str] = mapped_column(String(255), default="")
+
+    users: Mapped[list[User]] = relationship(secondary=user_roles, back_populates="roles")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    email: Mapped[str | None] = mapped_column(String(255), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+    roles: Mapped[list[Role]] = relationship(
+        secondary=user_roles, back_populates="users", lazy="selectin"
+    )
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return bool(self.active)
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(role.name for role in self.roles)
+
+    def has_role(self, *names: str) -> bool:
+        return bool(self.role_names.intersection(names))
+
+    def set_password(self, password: str) -> None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
