@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import abort, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from backoffice.extensions import db
 from backoffice.security.redirects import current_path
 from backoffice.security.roles import can
+
+log = logging.getLogger(__name__)
 
 
 class RoleGated:
@@ -60,6 +65,17 @@ class GatedModelView(RoleGated, ModelView):
     @property
     def can_delete(self) -> bool:  # type: ignore[override]
         return self.may("delete")
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, IntegrityError):
+            # Flask-Admin would show the raw SQL; say what happened instead, and log the rest.
+            log.warning("integrity error in %s: %s", self.endpoint, exc)
+            flash(
+                _("This change conflicts with existing data (for example a duplicate name)."),
+                "error",
+            )
+            return True
+        return super().handle_view_exception(exc)
 
     def is_action_allowed(self, name: str) -> bool:
         return self.may(name) and super().is_action_allowed(name)

@@ -11,8 +11,8 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from wtforms import TextAreaField
-from wtforms.validators import ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
 
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import datetime_formatter, status_formatter
@@ -66,9 +66,16 @@ class PostView(GatedModelView):
     column_formatters_detail = {"body": lambda v, c, m, n: Markup(clean_html(m.body))}
     form_columns = ["title", "slug", "body", "status", "published_at", "tags"]
     form_overrides = {"body": TextAreaField}
+    # Declared by hand: the column is required, the field is not (empty -> from the title).
+    form_extra_fields = {
+        "slug": StringField(
+            _l("Slug"),
+            validators=[Optional(), Length(max=200)],
+            description=_l("Leave empty to derive it from the title."),
+        )
+    }
     form_choices = {"status": POST_STATUS_CHOICES}
     form_args = {
-        "slug": {"description": _l("Leave empty to derive it from the title.")},
         "body": {"render_kw": {"rows": 12}},
     }
     form_ajax_refs = {"tags": {"fields": ["title"], "page_size": 20}}
@@ -98,6 +105,10 @@ class PostView(GatedModelView):
 
     # -- saving ----------------------------------------------------------------------------
     def on_model_change(self, form: Any, model: Post, is_created: bool) -> None:
+        with db.session.no_autoflush:  # the half-filled row must not be flushed by our queries
+            self._prepare(form, model, is_created)
+
+    def _prepare(self, form: Any, model: Post, is_created: bool) -> None:
         model.title = (model.title or "").strip()
         if not model.title:
             raise ValidationError(_("A post needs a title."))

@@ -27,10 +27,11 @@ class TagView(GatedModelView):
         model.title = (model.title or "").strip()
         if not model.title:
             raise ValidationError(_("A tag needs a title."))
-        clash = db.session.scalar(
-            select(Tag.title).where(
-                func.lower(Tag.title) == model.title.lower(), Tag.id != (model.id or 0)
+        with db.session.no_autoflush:
+            clash = db.session.scalar(
+                select(Tag.title).where(
+                    func.lower(Tag.title) == model.title.lower(), Tag.id != (model.id or 0)
+                )
             )
-        )
         if clash is not None:
             raise ValidationError(_("The tag “%(title)s” already exists.", title=clash))

@@ -150,7 +150,8 @@ def check_catalog(path: Path) -> list[str]:
     with path.open("rb") as handle:
         catalog = read_po(handle)
     problems = []
-    name = path.relative_to(ROOT)
+    path = path.resolve()
+    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     for message in catalog:
         if not message.id:
             continue
