@@ -24,9 +24,10 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     app.config.update(overrides)
     _check_config(app, config_class)
 
-    from backoffice import admin, assets, audit, blog, cli, errors, i18n, security
+    from backoffice import admin, assets, audit, blog, cli, database, errors, i18n, security
     from backoffice.extensions import db, migrate, toolbar
 
+    database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
     audit.init_app(app)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 
@@ -55,9 +55,20 @@ def _prepare_database(app: Flask) -> None:
     db.session.commit()
 
 
+def _isolate_request_globals() -> None:
+    """Give each test request fresh per-request state, as production has.
+
+    Tests keep one app context open (to use ``db.session``), and Flask then reuses its ``g``
+    for every request; Flask-Babel and Flask-Login cache the locale and user there.
+    """
+    for name in ("_flask_babel", "_login_user"):
+        g.pop(name, None)
+
+
 @pytest.fixture
 def app() -> Iterator[Flask]:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=DATABASE_URL)
+    app.before_request_funcs.setdefault(None, []).insert(0, _isolate_request_globals)
     with app.app_context():
         _prepare_database(app)
         ensure_roles(db.session)

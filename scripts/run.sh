@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Set everything up and run the app on http://127.0.0.1:5000 (SQLite by default).
+# First run: creates the schema, seeds demo data and prints a one-time admin sign-in.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source "$ROOT/scripts/setup.sh"
+export BACKOFFICE_CONFIG="${BACKOFFICE_CONFIG:-development}"
+
+flask --app main db upgrade
+flask --app main assets build >/dev/null 2>&1 || flask --app main assets build
+if flask --app main users list | grep -q "^No users yet"; then
+  flask --app main seed
+fi
+flask --app main users bootstrap
+
+echo "==> Backoffice at http://127.0.0.1:5000/admin/ (Ctrl+C to stop)"
+exec flask --app main run --host 127.0.0.1 --port "${PORT:-5000}"

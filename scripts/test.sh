@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Set everything up and run the whole suite: lint, SQLite, a throwaway PostgreSQL server,
+# then the browser tests in headless Chromium. Extra arguments go to every pytest run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source "$ROOT/scripts/setup.sh"
+
+# --- system packages the tests need (Debian): Chromium and PostgreSQL ----------------------
+pg_bindir() {
+  if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    dirname "$(command -v initdb)"
+    return
+  fi
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing Debian packages: ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+PG_BIN="$(pg_bindir)"
+
+mkdir -p "$ROOT/artifacts"
+status=0
+
+echo "==> lint (ruff)"
+ruff check . && ruff format --check . || status=1
+
+echo "==> tests on SQLite"
+python -m pytest -m "not browser" -p no:cacheprovider "$@" || status=1
+
+# --- a throwaway PostgreSQL server on a free loopback port ---------------------------------
+PGTMP="$(mktemp -d /tmp/backoffice-pg.XXXXXX)"
+chmod 755 "$PGTMP"
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then
+    chown -R postgres "$PGTMP"
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+stop_pg() {
+  as_pg "$PG_BIN/pg_ctl" -D "$PGTMP/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PGTMP"
+}
+trap stop_pg EXIT
+PGPORT="$(python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+echo "==> starting PostgreSQL on 127.0.0.1:$PGPORT"
+as_pg "$PG_BIN/initdb" -D "$PGTMP/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGTMP -c fsync=off -c synchronous_commit=off" start >/dev/null
+as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres backoffice_test
+
+echo "==> tests on PostgreSQL"
+TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/backoffice_test" \
+  python -m pytest -m "not browser" -p no:cacheprovider "$@" || status=1
+
+echo "==> browser tests (headless Chromium; screenshots in artifacts/)"
+python -m pytest -m browser -p no:cacheprovider "$@" || status=1
+
+if [ "$status" -ne 0 ]; then
+  echo "==> FAILED: see the output above" >&2
+fi
+exit "$status"

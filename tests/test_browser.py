@@ -1,0 +1,118 @@
+"""Real headless Chromium (Debian's package) driven by Playwright against a live server."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from backoffice import create_app
+from backoffice.accounts import create_user
+from backoffice.extensions import db
+from backoffice.models import Post
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free loopback port, backed by a SQLite file, with one editor."""
+    db_file = tmp_path_factory.mktemp("live") / "browser.db"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}")
+    with app.app_context():
+        db.create_all()
+        editor = create_user(db.session, "eddie", "browser password", ["editor"])
+        db.session.add(Post(title="Browser test post", slug="browser-test", author=editor))
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(
+            "Chromium is required for the browser tests: run scripts/test.sh, which installs "
+            "Debian's 'chromium' package, or apt-get install chromium."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, base: str, username: str, password: str, next_path: str = "") -> None:
+    page.goto(f"{base}/login" + (f"?next={next_path}" if next_path else ""))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form[data-testid=login-form] button[type=submit]")
+
+
+def test_editor_signs_in_opens_posts_and_switches_to_german(page, live_server):
+    sign_in(page, live_server, "eddie", "browser password", "/admin/posts/")
+    page.wait_for_url(f"{live_server}/admin/posts/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("text=Browser test post").is_visible()
+    assert page.locator("#admin-navbar-collapse >> text=Comments").count() >= 1
+
+    # Picking a language in the navbar submits the switcher form (our app.js bundle).
+    with page.expect_navigation():
+        page.select_option("#admin-navbar-collapse select[name=locale]", "de")
+    page.wait_for_load_state()
+
+    assert page.url == f"{live_server}/admin/posts/"
+    assert page.locator("html").get_attribute("lang") == "de"
+    body = page.locator("body").inner_text()
+    assert "Beiträge" in body  # our view name
+    assert "Abmelden" in body  # our navbar string
+    assert "Erstellen" in page.locator(".nav-tabs").inner_text()  # Flask-Admin's own string
+    assert "Browser test post" in body
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "posts-list-de.png"), full_page=True)
+
+    # The choice sticks for the next page.
+    page.goto(f"{live_server}/admin/comments/")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert "Kommentare" in page.locator("body").inner_text()
+
+
+def test_sign_in_page_offers_the_language_switcher(page, live_server):
+    page.goto(f"{live_server}/login")
+    options = page.locator("select[name=locale] option").all_inner_texts()
+    assert "Deutsch" in options and "English" in options
+    with page.expect_navigation():
+        page.select_option("select[name=locale]", "de")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.locator("h1").inner_text() == "Anmelden"

@@ -1,0 +1,101 @@
+"""The command line: users, seed and translate."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from backoffice.extensions import db
+from backoffice.models import Comment, Post, Reminder, Tag, User
+
+
+def test_users_create_reads_the_password_from_stdin(runner):
+    result = runner.invoke(
+        args=["users", "create", "carol", "--role", "editor", "--role", "author",
+              "--password-stdin"],
+        input="s3cret-password\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "carol"))
+    assert user.role_names == {"editor", "author"}
+    assert user.check_password("s3cret-password")
+
+
+def test_users_create_refuses_unknown_roles_duplicates_and_short_passwords(runner, make_user):
+    make_user("taken", "editor")
+    bad_role = runner.invoke(args=["users", "create", "x", "--role", "boss", "--password-stdin"],
+                             input="long enough\n")  # fmt: skip
+    assert bad_role.exit_code != 0 and "boss" in bad_role.output
+    duplicate = runner.invoke(
+        args=["users", "create", "taken", "--role", "editor", "--password-stdin"],
+        input="long enough\n",
+    )
+    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+    short = runner.invoke(
+        args=["users", "create", "y", "--role", "editor", "--password-stdin"], input="short\n"
+    )
+    assert short.exit_code != 0 and "at least 8" in short.output
+
+
+def test_users_list_shows_names_and_roles(runner, make_user):
+    make_user("dora", "translator")
+    result = runner.invoke(args=["users", "list"])
+    assert result.exit_code == 0
+    assert "dora" in result.output and "translator" in result.output
+
+
+def test_users_bootstrap_creates_one_admin_once(runner):
+    first = runner.invoke(args=["users", "bootstrap"])
+    assert first.exit_code == 0 and "password:" in first.output
+    password = first.output.split("password:")[1].split()[0]
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    assert admin.has_role("admin") and admin.check_password(password)
+    second = runner.invoke(args=["users", "bootstrap"])
+    assert "already exists" in second.output and "password:" not in second.output
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Post, Comment, Reminder, Tag)
+    )
+
+
+def test_seed_fills_every_kind_of_demo_data(runner):
+    result = runner.invoke(args=["seed", "--posts", "30", "--comments", "300", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert _counts()[:3] == (30, 300, 10)
+    statuses = set(db.session.scalars(select(Comment.status).distinct()))
+    assert statuses == {"pending", "approved", "spam", "rejected"}
+    assert set(db.session.scalars(select(Post.status).distinct())) == {"draft", "published"}
+    authors = db.session.scalars(select(User).join(User.roles)).all()
+    assert any(u.has_role("author") for u in authors)
+    assert all(post.tags for post in db.session.scalars(select(Post)))
+
+
+def test_seed_is_reproducible(runner, app):
+    assert (
+        runner.invoke(args=["seed", "--posts", "5", "--comments", "20", "--seed", "42"]).exit_code
+        == 0
+    )
+    first = list(db.session.scalars(select(Post.title).order_by(Post.id)))
+    texts = list(db.session.scalars(select(Comment.text).order_by(Comment.id)))
+    db.session.execute(Comment.__table__.delete())
+    db.session.execute(Post.__table__.delete())
+    db.session.commit()
+    assert (
+        runner.invoke(args=["seed", "--posts", "5", "--comments", "20", "--seed", "42"]).exit_code
+        == 0
+    )
+    assert list(db.session.scalars(select(Post.title).order_by(Post.id))) == first
+    assert list(db.session.scalars(select(Comment.text).order_by(Comment.id))) == texts
+
+
+def test_seed_can_run_twice_without_clashing(runner):
+    assert runner.invoke(args=["seed", "--posts", "5", "--comments", "5"]).exit_code == 0
+    assert runner.invoke(args=["seed", "--posts", "5", "--comments", "5"]).exit_code == 0
+    assert _counts()[:2] == (10, 10)
+
+
+def test_translate_check_passes_on_the_shipped_catalogs(runner):
+    result = runner.invoke(args=["translate", "check"])
+    assert result.exit_code == 0, result.output
