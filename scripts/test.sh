@@ -9,15 +9,18 @@ source "$ROOT/scripts/setup.sh"
 
 # --- system packages the tests need (Debian): Chromium and PostgreSQL ----------------------
 pg_bindir() {
-  if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
-    dirname "$(command -v initdb)"
-    return
+  # Debian keeps the server binaries (initdb, pg_ctl, createdb) out of PATH.
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$dir" ] && command -v pg_ctl >/dev/null 2>&1; then
+    dir="$(dirname "$(command -v pg_ctl)")"
   fi
-  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+  echo "$dir"
 }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-[ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || missing+=(postgresql)
+PG_BIN="$(pg_bindir)"
+[ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/createdb" ] || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${missing[*]}"
   apt_install "${missing[@]}"

@@ -352,3 +352,23 @@ def test_creating_a_user_without_a_password_is_refused(client, login_as, csrf):
 def test_only_same_site_paths_are_safe(target, safe):
     assert is_safe_path(target) is safe
     assert safe_next(target, "/fallback") == (target if safe else "/fallback")
+
+
+def test_an_admin_can_edit_a_user_and_keep_the_username(client, login_as, csrf, make_user):
+    login_as("admin")
+    user = make_user("keepme", "author")
+    response = client.post(f"/admin/users/edit/?id={user.id}", data={
+        "username": "keepme", "email": "k@example.org", "active": "y",
+        "roles": [str(r.id) for r in user.roles], "csrf_token": csrf()})  # fmt: skip
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == "k@example.org"
+
+
+def test_a_duplicate_username_is_refused_on_the_form(client, login_as, csrf, make_user):
+    login_as("admin")
+    make_user("taken", "author")
+    response = client.post("/admin/users/new/", data={
+        "username": "taken", "password": "long enough pw", "active": "y", "csrf_token": csrf()})  # fmt: skip
+    assert response.status_code == 200
+    assert "Already exists." in response.get_data(as_text=True)

@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import abort, flash, redirect, url_for
 from flask_admin import AdminIndexView, BaseView
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -39,6 +41,18 @@ class RoleGated:
         return can(current_user, self.access_key, action)
 
 
+class AdminForm(FlaskForm):
+    """FlaskForm (CSRF) that, like Flask-Admin's BaseForm, remembers the edited object.
+
+    Flask-Admin's ``Unique`` validator reads ``form._obj``; without it every edit of a row
+    with a unique column fails with "Already exists."
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._obj = kwargs.get("obj")
+
+
 class GatedIndexView(RoleGated, AdminIndexView):
     """Base for the dashboard (the admin index)."""
 
@@ -50,7 +64,7 @@ class GatedView(RoleGated, BaseView):
 class GatedModelView(RoleGated, ModelView):
     """Base for model views: CSRF-protected forms, gated actions, sensible paging."""
 
-    form_base_class = FlaskForm
+    form_base_class = AdminForm
     page_size = 20
     can_set_page_size = True
     page_size_options = (20, 50, 100)
@@ -76,6 +90,15 @@ class GatedModelView(RoleGated, ModelView):
             )
             return True
         return super().handle_view_exception(exc)
+
+    @action(
+        "delete",
+        admin_lazy_gettext("Delete"),
+        admin_lazy_gettext("Are you sure you want to delete selected records?"),
+    )
+    def action_delete(self, ids: list[str]) -> None:
+        # Row ids arrive as strings; PostgreSQL refuses "integer IN (varchar)" comparisons.
+        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
 
     def is_action_allowed(self, name: str) -> bool:
         return self.may(name) and super().is_action_allowed(name)

@@ -1,0 +1,53 @@
+"""The migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+import warnings
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import select, text
+
+from backoffice import create_app
+from backoffice.extensions import db
+from backoffice.models import Role
+from tests.conftest import DATABASE_URL, IS_SQLITE
+
+
+def _differences() -> list:
+    with db.engine.connect() as connection, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*expression-based index")
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diffs = compare_metadata(context, db.metadata)
+    # Expression indexes cannot be reflected on SQLite; they are checked by name below.
+    return [
+        d
+        for d in diffs
+        if not (d[0] in ("add_index", "remove_index") and d[1].name == "uq_tags_title_lower")
+    ]
+
+
+def _index_names() -> set[str]:
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'index'"
+        if IS_SQLITE
+        else "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
+    )
+    return set(db.session.scalars(text(query)))
+
+
+def test_upgrade_creates_the_models_schema_with_the_four_roles(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}" if IS_SQLITE else DATABASE_URL
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        if IS_SQLITE:
+            upgrade()
+        # (On PostgreSQL the suite's schema was built by the same upgrade() in conftest.)
+        assert _differences() == []
+        names = set(db.session.scalars(select(Role.name)))
+        assert {"admin", "editor", "author", "translator"} <= names or not IS_SQLITE
+        assert "uq_tags_title_lower" in _index_names()
+        assert {"ix_comments_status_created_at", "ix_comments_post_id"} <= _index_names()
+        db.session.remove()
+        db.engine.dispose()
