@@ -368,7 +368,14 @@ def test_an_admin_can_edit_a_user_and_keep_the_username(client, login_as, csrf, 
 def test_a_duplicate_username_is_refused_on_the_form(client, login_as, csrf, make_user):
     login_as("admin")
     make_user("taken", "author")
-    response = client.post("/admin/users/new/", data={
-        "username": "taken", "password": "long enough pw", "active": "y", "csrf_token": csrf()})  # fmt: skip
+    response = client.post(
+        "/admin/users/new/",
+        data={
+            "username": "taken",
+            "password": "long enough pw",
+            "active": "y",
+            "csrf_token": csrf(),
+        },
+    )
     assert response.status_code == 200
     assert "Already exists." in response.get_data(as_text=True)
