@@ -15,5 +15,5 @@ if flask --app main users list | grep -q "^No users yet"; then
 fi
 flask --app main users bootstrap
 
-echo "==> Backoffice at http://127.0.0.1:5000/admin/ (Ctrl+C to stop)"
+echo "==> Backoffice at http://127.0.0.1:${PORT:-5000}/admin/ (Ctrl+C to stop)"
 exec flask --app main run --host 127.0.0.1 --port "${PORT:-5000}"

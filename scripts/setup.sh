@@ -40,8 +40,13 @@ fi
 
 stamp="$VENV/.installed"
 if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] || [ "$ROOT/requirements.lock" -nt "$stamp" ]; then
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -c "$ROOT/requirements.lock" -e "$ROOT[dev]"
+  echo "==> installing Python dependencies into $VENV (log: $VENV/pip.log)"
+  if ! { "$VENV/bin/python" -m pip install --upgrade pip &&
+         "$VENV/bin/python" -m pip install -c "$ROOT/requirements.lock" -e "$ROOT[dev]"; } >"$VENV/pip.log" 2>&1; then
+    tail -n 30 "$VENV/pip.log" >&2
+    echo "error: installing the Python dependencies failed (full log: $VENV/pip.log)" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
 
