@@ -379,3 +379,22 @@ def test_a_duplicate_username_is_refused_on_the_form(client, login_as, csrf, mak
     )
     assert response.status_code == 200
     assert "Already exists." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "-1", "1.5", "' OR 1=1 --", "9" * 40, ""])
+@pytest.mark.parametrize("page", ["edit", "details"])
+def test_hostile_ids_are_not_found_never_a_server_error(client, login_as, bad_id, page):
+    login_as("admin")
+    response = client.get(f"/admin/posts/{page}/", query_string={"id": bad_id})
+    assert response.status_code == 302  # back to the list, with "Record does not exist."
+    assert "/admin/posts/" in response.location
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"page": "-5"}, {"page": "abc"}, {"sort": "99"}, {"search": "%_'\""},
+     {"flt0_published_at_greater_than": "not a date"}, {"page_size": "100000"}],
+)  # fmt: skip
+def test_hostile_list_arguments_never_cause_a_server_error(client, login_as, query):
+    login_as("admin")
+    assert client.get("/admin/posts/", query_string=query).status_code < 500

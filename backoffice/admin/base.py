@@ -91,6 +91,20 @@ class GatedModelView(RoleGated, ModelView):
             return True
         return super().handle_view_exception(exc)
 
+    def _get_list_extra_args(self) -> Any:
+        # A negative ?page= would become a negative OFFSET, which PostgreSQL rejects.
+        args = super()._get_list_extra_args()
+        args.page = max(args.page or 0, 0)
+        args.page_size = max(args.page_size or 0, 0)
+        return args
+
+    def get_one(self, id: Any) -> Any:
+        # Every model has an integer key; anything else (``?id=abc``) is simply not found,
+        # instead of a database type error (PostgreSQL refuses to compare it).
+        if not str(id).isdigit() or len(str(id)) > 18:
+            return None
+        return super().get_one(id)
+
     @action(
         "delete",
         admin_lazy_gettext("Delete"),
