@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Response, request
 from flask_assets import Bundle
 
 from backoffice.extensions import assets as environment
@@ -25,9 +25,7 @@ def init_app(app: Flask) -> None:
     environment.init_app(app)
 
     @app.after_request
-    def _cache_hashed_assets(response):  # type: ignore[no-untyped-def]
-        from flask import request
-
+    def _cache_hashed_assets(response: Response) -> Response:
         if request.path.startswith("/static/gen/") and response.status_code == 200:
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response

@@ -91,12 +91,13 @@ def _after_flush(session: Session, _context: Any) -> None:
             changes = _changes(obj, new=action == "create") if action != "delete" else {}
             if action == "update" and not changes:
                 continue
+            identity = inspect(obj).identity
             entries.append(
                 {
                     "user_id": _current_user_id(),
                     "action": action,
                     "object_type": type(obj).__name__,
-                    "object_id": str(inspect(obj).identity[0]) if inspect(obj).identity else None,
+                    "object_id": str(identity[0]) if identity else None,
                     "object_label": str(obj)[:255],
                     "changes": changes,
                 }

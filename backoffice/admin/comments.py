@@ -16,6 +16,7 @@ from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import datetime_formatter, status_formatter
 from backoffice.extensions import db
 from backoffice.models import Comment, User
+from backoffice.models._time import utcnow
 from backoffice.moderation import set_comment_status
 
 COMMENT_STATUS_CHOICES = [
@@ -72,8 +73,6 @@ class CommentView(GatedModelView):
 
     def on_model_change(self, form: Any, model: Comment, is_created: bool) -> None:
         if "status" in form and form.status.object_data != form.status.data:
-            from backoffice.models._time import utcnow
-
             model.moderated_by = db.session.get(User, current_user.id)
             model.moderated_at = utcnow()
 
