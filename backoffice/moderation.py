@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backoffice.ids import parse_ids
 from backoffice.models import COMMENT_STATUSES, Comment, User
 from backoffice.models._time import utcnow
 
@@ -20,7 +21,7 @@ def set_comment_status(
     """
     if status not in COMMENT_STATUSES:
         raise ValueError(f"unknown comment status {status!r}")
-    wanted = {int(i) for i in ids if str(i).isdigit()}
+    wanted = parse_ids(ids)
     previous: dict[int, str] = {}
     now = utcnow()
     for comment in session.scalars(select(Comment).where(Comment.id.in_(wanted))):

@@ -118,8 +118,8 @@ def test_deleting_follows_the_roles_table(client, login_as, csrf, view, role, ho
         may_delete = False  # not their post
     if role not in ALLOWED[view]:
         _assert_denied(response, role)
-    elif role == "author" and how == "delete":
-        assert response.status_code == 403
+    elif role == "author":
+        assert response.status_code == 403  # another author's post, by URL or bulk action
     assert still_there is not may_delete
 
 
@@ -179,7 +179,7 @@ def test_menu_shows_only_what_the_user_may_open(client, login_as, role, visible,
     html = client.get("/admin/").get_data(as_text=True)
     menu = html.split('id="admin-navbar-collapse"', 1)[1].split("</nav>", 1)[0]
     for name in visible:
-        assert f">{name}<" in menu.replace("\n", "").replace("  ", "") or name in menu
+        assert name in menu
     for name in hidden:
         assert name not in menu
 
@@ -381,7 +381,9 @@ def test_a_duplicate_username_is_refused_on_the_form(client, login_as, csrf, mak
     assert "Already exists." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("bad_id", ["abc", "-1", "1.5", "' OR 1=1 --", "9" * 40, ""])
+@pytest.mark.parametrize(
+    "bad_id", ["abc", "-1", "0", "1.5", "' OR 1=1 --", "9999999999", "9" * 40, "", "١٢"]
+)
 @pytest.mark.parametrize("page", ["edit", "details"])
 def test_hostile_ids_are_not_found_never_a_server_error(client, login_as, bad_id, page):
     login_as("admin")
@@ -398,3 +400,29 @@ def test_hostile_ids_are_not_found_never_a_server_error(client, login_as, bad_id
 def test_hostile_list_arguments_never_cause_a_server_error(client, login_as, query):
     login_as("admin")
     assert client.get("/admin/posts/", query_string=query).status_code < 500
+
+
+@pytest.mark.parametrize(("view", "action"), [("posts", "delete"), ("comments", "approve")])
+@pytest.mark.parametrize("rowid", ["9" * 30, "2147483648", "abc", "-3"])
+def test_bulk_actions_ignore_ids_that_cannot_exist(client, login_as, csrf, view, action, rowid):
+    login_as("admin")
+    response = client.post(
+        f"/admin/{view}/action/", data={"action": action, "rowid": rowid, "csrf_token": csrf()}
+    )
+    assert response.status_code == 302
+
+
+def test_author_bulk_delete_including_another_authors_post_is_refused_whole(client, login_as, csrf):
+    author = login_as("author")
+    mine = Post(title="Mine", slug="mine", author=author)
+    theirs = Post(title="Theirs", slug="theirs", author=User(username="b", password_hash="x"))
+    db.session.add_all([mine, theirs])
+    db.session.commit()
+    response = client.post(
+        "/admin/posts/action/",
+        data={"action": "delete", "rowid": [mine.id, theirs.id], "csrf_token": csrf()},
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Post, mine.id) is not None  # nothing half-done
+    assert db.session.get(Post, theirs.id) is not None

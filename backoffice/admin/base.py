@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from backoffice.extensions import db
+from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
 from backoffice.security.roles import can
 
@@ -98,12 +99,14 @@ class GatedModelView(RoleGated, ModelView):
         args.page_size = max(args.page_size or 0, 0)
         return args
 
+    def authorize_rows(self, ids: list[int]) -> None:
+        """Abort with 403 if the user may not act on some of these rows (row-level rules)."""
+
     def get_one(self, id: Any) -> Any:
-        # Every model has an integer key; anything else (``?id=abc``) is simply not found,
-        # instead of a database type error (PostgreSQL refuses to compare it).
-        if not str(id).isdigit() or len(str(id)) > 18:
-            return None
-        return super().get_one(id)
+        # Anything that cannot be a row id (``?id=abc``, huge numbers) is simply not found,
+        # instead of a database error.
+        row_id = parse_id(id)
+        return None if row_id is None else super().get_one(str(row_id))
 
     @action(
         "delete",
@@ -112,7 +115,9 @@ class GatedModelView(RoleGated, ModelView):
     )
     def action_delete(self, ids: list[str]) -> None:
         # Row ids arrive as strings; PostgreSQL refuses "integer IN (varchar)" comparisons.
-        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
+        row_ids = parse_ids(ids)
+        self.authorize_rows(row_ids)
+        return super().action_delete(tuple(row_ids))
 
     def is_action_allowed(self, name: str) -> bool:
         return self.may(name) and super().is_action_allowed(name)

@@ -103,6 +103,14 @@ class PostView(GatedModelView):
             abort(403)
         return post
 
+    def authorize_rows(self, ids: list[int]) -> None:
+        if not self._own_only() or not ids:
+            return
+        others = Post.author_id.is_distinct_from(current_user.id)  # NULL author: not theirs
+        foreign = db.session.scalar(select(Post.id).where(Post.id.in_(ids), others).limit(1))
+        if foreign is not None:
+            abort(403)
+
     # -- saving ----------------------------------------------------------------------------
     def on_model_change(self, form: Any, model: Post, is_created: bool) -> None:
         with db.session.no_autoflush:  # the half-filled row must not be flushed by our queries

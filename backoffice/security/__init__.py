@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from backoffice.extensions import csrf, db, login_manager
+from backoffice.ids import parse_id
 from backoffice.models import User
 from backoffice.security.redirects import current_path
 from backoffice.security.roles import can
@@ -31,9 +32,8 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))
+    row_id = parse_id(user_id)
+    return None if row_id is None else db.session.get(User, row_id)
 
 
 @login_manager.unauthorized_handler
