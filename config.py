@@ -44,6 +44,8 @@ class Config:
 
     DEBUG_TB_ENABLED = False
     DEBUG_TB_INTERCEPT_REDIRECTS = False
+    # create_app refuses to start when this is set and SECRET_KEY is missing or a placeholder.
+    REQUIRE_SECRET_KEY = False
     FLASK_ADMIN_SWATCH = "default"
 
 
@@ -71,6 +73,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     ASSETS_AUTO_BUILD = False
+    REQUIRE_SECRET_KEY = True
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -22,7 +22,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     config_class = config if isinstance(config, type) else select_config(config)
     app.config.from_object(config_class)
     app.config.update(overrides)
-    _check_config(app, config_class)
+    _check_config(app)
 
     from backoffice import admin, assets, audit, blog, cli, database, errors, i18n, security
     from backoffice.extensions import db, migrate, toolbar
@@ -44,9 +44,9 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     return app
 
 
-def _check_config(app: Flask, config_class: type[Config]) -> None:
+def _check_config(app: Flask) -> None:
     """Fill derived settings and refuse to start on an unsafe production configuration."""
-    if config_class.__name__ == "ProductionConfig":
+    if app.config["REQUIRE_SECRET_KEY"]:
         key = app.config.get("SECRET_KEY") or ""
         if key == INSECURE_SECRET or len(key) < 16:
             raise RuntimeError(

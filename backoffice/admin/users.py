@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytz
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,13 +14,13 @@ from wtforms.validators import Email, Length, Optional, ValidationError
 
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import datetime_formatter
-from config import LANGUAGES
 
 MIN_PASSWORD_LENGTH = 8
 
 
 def _locale_choices() -> list[tuple[str, str]]:
-    return [("", _l("Browser default"))] + [(code, name) for code, (name, _d) in LANGUAGES.items()]
+    languages = current_app.config["LANGUAGES"]
+    return [("", _l("Browser default"))] + [(code, name) for code, (name, _d) in languages.items()]
 
 
 def _timezone_choices() -> list[tuple[str, str]]:
