@@ -49,3 +49,19 @@ def test_password_changes_are_audited_without_the_hash(client, login_as, csrf, m
     assert entry.changes["password_hash"] == ["***", "***"]
     db.session.refresh(user)
     assert user.password_hash not in str(entry.changes)
+
+
+def test_deleting_in_the_admin_is_audited_with_the_label(client, login_as, csrf):
+    admin = login_as("admin")
+    post = Post(title="Doomed", slug="doomed")
+    db.session.add(post)
+    db.session.commit()
+    post_id = post.id
+    client.post("/admin/posts/delete/", data={"id": post_id, "csrf_token": csrf()})
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "delete"))
+    assert (entry.object_type, entry.object_id, entry.object_label) == (
+        "Post",
+        str(post_id),
+        "Doomed",
+    )
+    assert entry.user_id == admin.id

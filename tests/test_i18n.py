@@ -50,7 +50,7 @@ def test_the_choice_is_saved_to_the_signed_in_users_profile(client, login_as, cs
     assert db.session.get(User, user.id).locale == "de"
 
 
-def test_saved_preference_applies_in_a_new_session(app, make_user, login_as):
+def test_saved_preference_applies_in_a_new_session(app, make_user):
     user = make_user("gerda", "editor", locale="de")
     fresh = app.test_client()
     token = re.search(
