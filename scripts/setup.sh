@@ -30,12 +30,17 @@ if ! "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; 
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then
-  if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
-    rm -rf "$VENV"
+  rm -rf "$VENV"
+  if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    # Debian ships venv/ensurepip separately.
     pyver="$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
     apt_install "python${pyver}-venv"
-    "$PYTHON" -m venv "$VENV"
   fi
+  "$PYTHON" -m venv "$VENV"
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "error: '$PYTHON -m venv $VENV' did not create $VENV/bin/python; remove $VENV and retry." >&2
+  exit 1
 fi
 
 stamp="$VENV/.installed"
