@@ -85,3 +85,16 @@ def test_a_taken_slug_is_refused_with_a_message_and_nothing_is_lost(client, logi
     assert response.status_code == 200
     assert "already uses the slug" in html
     assert "keep me" in html  # the form comes back filled in
+
+
+def test_comment_list_links_each_comment_to_its_post_in_the_admin(client, login_as):
+    from backoffice.models import Comment
+
+    login_as("editor")
+    post = Post(title="Draft with comments", slug="draft-c", status="draft")
+    db.session.add_all([post, Comment(post=post, author_name="a", text="t")])
+    db.session.commit()
+    html = client.get("/admin/comments/").get_data(as_text=True)
+    link = f'<a href="/admin/posts/details/?id={post.id}">Draft with comments</a>'
+    assert link in html
+    assert client.get(f"/admin/posts/details/?id={post.id}").status_code == 200

@@ -28,8 +28,9 @@ COMMENT_STATUS_CHOICES = [
 
 
 def _post_link(view: Any, context: Any, model: Comment, name: str) -> Markup:
-    url = url_for("blog.post", slug=model.post.slug) if model.post else "#"
-    return Markup('<a href="{}">{}</a>').format(url, model.post.title if model.post else "")
+    # The admin page of the post: drafts have no public page yet.
+    url = url_for("posts.details_view", id=model.post_id)
+    return Markup('<a href="{}">{}</a>').format(url, model.post.title)
 
 
 def _excerpt(view: Any, context: Any, model: Comment, name: str) -> str:
