@@ -11,6 +11,10 @@ ROOT = Path(__file__).resolve().parent
 LANGUAGES: dict[str, tuple[str, str]] = {
     "en": ("English", "ltr"),
     "de": ("Deutsch", "ltr"),
+    "fr": ("Français", "ltr"),
+    "es": ("Español", "ltr"),
+    "pt": ("Português", "ltr"),
+    "ar": ("العربية", "rtl"),
 }
 
 # Value that marks a SECRET_KEY as "not chosen by the operator".
