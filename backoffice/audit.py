@@ -6,6 +6,8 @@ function are all recorded, with the signed-in user when there is one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -27,6 +29,45 @@ def init_app(app: Flask) -> None:
     """Listen to flushes of the app's session (registered once per process)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
+
+
+@contextmanager
+def labelled(session: Session, action: str, batch: str | None = None) -> Iterator[None]:
+    """Record the updates flushed inside the block as ``action`` (e.g. "moderate"), in ``batch``.
+
+    Creates and deletes keep their own action names; only updates are relabelled.
+    """
+    previous = session.info.get("audit_label")
+    session.info["audit_label"] = (action, batch)
+    try:
+        yield
+    finally:
+        session.info["audit_label"] = previous
+
+
+def record(
+    session: Session,
+    action: str,
+    obj: Any,
+    changes: dict[str, Any],
+    batch: str | None = None,
+) -> None:
+    """Write one explicit entry (for operations that are more than a field change)."""
+    identity = inspect(obj).identity
+    session.execute(
+        AuditEntry.__table__.insert(),
+        [
+            {
+                "user_id": _current_user_id(),
+                "action": action,
+                "object_type": type(obj).__name__,
+                "object_id": str(identity[0]) if identity else None,
+                "object_label": str(obj)[:255],
+                "changes": changes,
+                "batch": batch,
+            }
+        ],
+    )
 
 
 def _jsonable(value: Any) -> Any:
@@ -77,6 +118,7 @@ def _current_user_id() -> int | None:
 def _after_flush(session: Session, _context: Any) -> None:
     if session.info.get("audit_disabled"):
         return
+    label, batch = session.info.get("audit_label") or (None, None)
     entries: list[dict[str, Any]] = []
     for action, objects in (
         ("create", session.new),
@@ -95,11 +137,12 @@ def _after_flush(session: Session, _context: Any) -> None:
             entries.append(
                 {
                     "user_id": _current_user_id(),
-                    "action": action,
+                    "action": label if (label and action == "update") else action,
                     "object_type": type(obj).__name__,
                     "object_id": str(identity[0]) if identity else None,
                     "object_label": str(obj)[:255],
                     "changes": changes,
+                    "batch": batch,
                 }
             )
     if entries:

@@ -8,8 +8,9 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from backoffice.admin.audit import AuditView
-from backoffice.admin.comments import CommentView
+from backoffice.admin.comments import CommentView, pending_count
 from backoffice.admin.dashboard import DashboardView
+from backoffice.admin.menu import add_badge
 from backoffice.admin.posts import PostView
 from backoffice.admin.reminders import ReminderView
 from backoffice.admin.tags import TagView
@@ -34,4 +35,5 @@ def init_app(app: Flask) -> Admin:
     admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=people))
     admin.add_view(RoleView(Role, name=_l("Roles"), endpoint="roles", category=people))
     admin.add_view(AuditView(AuditEntry, name=_l("Audit log"), endpoint="audit"))
+    add_badge(admin, "comments", pending_count)
     return admin

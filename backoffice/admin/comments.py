@@ -1,30 +1,40 @@
-"""Comments: the moderation queue (full queue features arrive with the editorial desk)."""
+"""Comments: the moderation queue.
+
+The list opens on pending comments; tabs per status show their counts. Bulk and per-row
+actions go through :mod:`backoffice.moderation`, and the last bulk change can be undone.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, url_for
+from flask import flash, g, redirect, request, session, url_for
+from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
 
 from backoffice.admin.base import GatedModelView
-from backoffice.admin.formatting import datetime_formatter, status_formatter
+from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
 from backoffice.extensions import db
-from backoffice.models import Comment, User
+from backoffice.models import COMMENT_STATUSES, Comment, Post, User
 from backoffice.models._time import utcnow
-from backoffice.moderation import set_comment_status
+from backoffice.moderation import set_comment_status, status_counts, undo_batch
+from backoffice.security.roles import can
 
-COMMENT_STATUS_CHOICES = [
-    ("pending", _l("Pending")),
-    ("approved", _l("Approved")),
-    ("spam", _l("Spam")),
-    ("rejected", _l("Rejected")),
-]
+COMMENT_STATUS_CHOICES = [(status, STATUS_LABELS[status]) for status in COMMENT_STATUSES]
+#: Tabs of the queue: the ``status`` query argument; "all" shows every comment.
+QUEUE_TABS: tuple[str, ...] = (*COMMENT_STATUSES, "all")
+DEFAULT_TAB = "pending"
+#: Per-row quick actions: action name -> the status it sets.
+QUICK_ACTIONS: dict[str, str] = {"approve": "approved", "reject": "rejected", "spam": "spam"}
+UNDO_KEY = "comments_undo"
 
 
 def _post_link(view: Any, context: Any, model: Comment, name: str) -> Markup:
@@ -38,15 +48,26 @@ def _excerpt(view: Any, context: Any, model: Comment, name: str) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+def current_tab() -> str:
+    """The queue tab asked for in the URL; anything unknown is the default tab."""
+    tab = request.args.get("status", DEFAULT_TAB)
+    return tab if tab in QUEUE_TABS else DEFAULT_TAB
+
+
 class CommentView(GatedModelView):
     access_key = "comments"
 
     can_create = False
+    list_template = "admin/comments/list.html"
     column_list = ["post", "author_name", "email", "text", "status", "created_at"]
     column_default_sort = ("created_at", True)
     column_sortable_list = ["author_name", "status", "created_at"]
     column_searchable_list = ["author_name", "email", "text"]
-    column_filters = ["status", "post.title", "created_at"]
+    column_filters = ["post.title", "status", "created_at"]
+    column_details_list = [
+        "post", "author_name", "email", "text", "status", "created_at", "moderated_by",
+        "moderated_at",
+    ]  # fmt: skip
     column_labels = {
         "post": _l("Post"),
         "post.title": _l("Post"),
@@ -64,27 +85,55 @@ class CommentView(GatedModelView):
         "text": _excerpt,
         "status": status_formatter,
         "created_at": datetime_formatter,
+        "moderated_at": datetime_formatter,
     }
+    column_formatters_detail = {"text": lambda v, c, m, n: m.text}
     form_columns = ["author_name", "email", "text", "status"]
     form_choices = {"status": COMMENT_STATUS_CHOICES}
     column_export_list = ["post.title", "author_name", "email", "text", "status", "created_at"]
 
-    def get_query(self) -> Any:
-        return super().get_query().options(joinedload(Comment.post))
+    # -- the queue --------------------------------------------------------------------------
+    def _in_tab(self, query: Any) -> Any:
+        tab = current_tab()
+        if request.endpoint == f"{self.endpoint}.index_view" and tab != "all":
+            query = query.filter(Comment.status == tab)
+        return query
 
+    def get_query(self) -> Any:
+        query = super().get_query().options(joinedload(Comment.post).load_only(Post.title))
+        return self._in_tab(query)
+
+    def get_count_query(self) -> Any:
+        return self._in_tab(super().get_count_query())
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        if template == self.list_template:
+            kwargs.update(
+                queue_tab=current_tab(),
+                queue_tabs=QUEUE_TABS,
+                status_counts=status_counts(db.session),
+                quick_actions=QUICK_ACTIONS,
+                quick_action_label=lambda name: str(self._actions_data[name][1]),
+                status_label=lambda status: str(STATUS_LABELS[status]),
+                format_number=format_number,
+                undo=session.pop(UNDO_KEY, None),
+            )
+        return super().render(template, **kwargs)
+
+    # -- editing a single comment -------------------------------------------------------------
     def on_model_change(self, form: Any, model: Comment, is_created: bool) -> None:
         if "status" in form and form.status.object_data != form.status.data:
             model.moderated_by = db.session.get(User, current_user.id)
             model.moderated_at = utcnow()
 
+    # -- moderation -----------------------------------------------------------------------------
     def _moderate(self, ids: list[str], status: str) -> None:
         moderator = db.session.get(User, current_user.id)
-        previous = set_comment_status(db.session, ids, status, moderator)
-        count = len(previous)
-        flash(
-            ngettext("%(num)d comment updated.", "%(num)d comments updated.", count),
-            "success",
-        )
+        result = set_comment_status(db.session, ids, status, moderator)
+        count = result.changed
+        flash(_moderated_message(status, count), "success")
+        if count:
+            session[UNDO_KEY] = {"batch": result.batch, "count": count, "status": status}
 
     @action("approve", _l("Approve"))
     def action_approve(self, ids: list[str]) -> None:
@@ -97,3 +146,51 @@ class CommentView(GatedModelView):
     @action("spam", _l("Mark as spam"))
     def action_spam(self, ids: list[str]) -> None:
         self._moderate(ids, "spam")
+
+    @expose("/undo/", methods=["POST"])
+    def undo_view(self) -> Response:
+        """Put back the statuses a bulk change of the current user replaced."""
+        batch = request.form.get("batch", "")
+        if not (len(batch) == 32 and batch.isalnum()):
+            flash(_("This change cannot be undone."), "error")
+            return redirect(self.get_url(".index_view"))
+        moderator = db.session.get(User, current_user.id)
+        restored, skipped = undo_batch(db.session, batch, moderator)
+        if not restored and not skipped:
+            flash(_("This change cannot be undone (already undone, or not yours)."), "error")
+        else:
+            flash(
+                ngettext("%(num)d comment restored.", "%(num)d comments restored.", restored),
+                "success",
+            )
+        if skipped:
+            flash(
+                ngettext(
+                    "%(num)d comment was changed again since and was left as it is.",
+                    "%(num)d comments were changed again since and were left as they are.",
+                    skipped,
+                ),
+                "warning",
+            )
+        return redirect(self.get_url(".index_view", status=request.form.get("status") or None))
+
+
+def _moderated_message(status: str, count: int) -> str:
+    # One sentence per status: the participle agrees with "comment" differently per language.
+    if status == "approved":
+        return ngettext("%(num)d comment approved.", "%(num)d comments approved.", count)
+    if status == "rejected":
+        return ngettext("%(num)d comment rejected.", "%(num)d comments rejected.", count)
+    return ngettext("%(num)d comment marked as spam.", "%(num)d comments marked as spam.", count)
+
+
+def pending_count() -> int:
+    """Pending comments for the menu badge: an indexed count, once per request, and 0 for
+    users who cannot open the queue."""
+    if not can(current_user, "comments"):
+        return 0
+    if "pending_comments" not in g:
+        g.pending_comments = db.session.scalar(
+            select(func.count()).select_from(Comment).where(Comment.status == "pending")
+        )
+    return int(g.pending_comments or 0)

@@ -27,6 +27,8 @@ class AuditEntry(db.Model):
     object_id: Mapped[str | None] = mapped_column(String(64))
     object_label: Mapped[str] = mapped_column(String(255), default="")
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Groups the entries of one bulk operation (a moderation, a tag merge) so it can be undone.
+    batch: Mapped[str | None] = mapped_column(String(32), index=True)
 
     user: Mapped[User | None] = relationship()
 
