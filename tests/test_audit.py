@@ -31,7 +31,9 @@ def test_moderating_a_comment_records_old_and_new_status(client, login_as, csrf)
     assert db.session.get(Comment, comment.id).status == "approved"
     assert db.session.get(Comment, comment.id).moderated_by_id == editor.id
     entry = db.session.scalar(
-        select(AuditEntry).where(AuditEntry.object_type == "Comment", AuditEntry.action == "moderate")
+        select(AuditEntry).where(
+            AuditEntry.object_type == "Comment", AuditEntry.action == "moderate"
+        )
     )
     assert entry.changes["status"] == ["pending", "approved"]
     assert entry.user_id == editor.id

@@ -23,7 +23,8 @@ def test_english_is_the_fallback(client):
 
 
 @pytest.mark.parametrize(("header", "lang"), [("de-AT,de;q=0.9", "de"), ("de-DE", "de"),
-                                              ("fr-FR,de;q=0.5", "fr"), ("pt-BR", "pt"), ("ja", "en")])  # fmt: skip
+                                              ("fr-FR,de;q=0.5", "fr"), ("pt-BR", "pt"),
+                                              ("ja", "en")])  # fmt: skip
 def test_accept_language_picks_the_base_language(client, header, lang):
     html = client.get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
     assert html_lang(html) == lang
