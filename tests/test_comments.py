@@ -126,9 +126,7 @@ def test_undo_restores_the_previous_statuses(client, login_as, csrf, comments):
     html = client.get("/admin/comments/").get_data(as_text=True)
     assert 'data-testid="undo-banner"' in html
     batch = re.search(r'name="batch" value="(\w+)"', html).group(1)
-    response = client.post(
-        "/admin/comments/undo/", data={"batch": batch, "csrf_token": csrf()}
-    )
+    response = client.post("/admin/comments/undo/", data={"batch": batch, "csrf_token": csrf()})
     assert response.status_code == 302
     assert statuses(ids) == ["pending", "approved", "spam"]
     undo = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "undo")).all()
