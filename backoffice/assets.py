@@ -15,6 +15,25 @@ app_js = Bundle("js/app.js", filters="jsmin", output="gen/app.%(version)s.js")
 environment.register("app_css", app_css)
 environment.register("app_js", app_js)
 
+# The post editor, only on the post form. CKEditor ships minified (and jsmin breaks it,
+# cssmin breaks its calc()): its files are concatenated as they are; only ours are minified.
+EDITOR_LANGUAGES = ("de", "fr", "es", "pt", "ar")
+editor_js = Bundle(
+    Bundle(
+        "vendor/ckeditor5/ckeditor5.umd.js",
+        *(f"vendor/ckeditor5/translations/{lang}.umd.js" for lang in EDITOR_LANGUAGES),
+    ),
+    Bundle("js/post-editor.js", filters="jsmin"),
+    output="gen/editor.%(version)s.js",
+)
+editor_css = Bundle(
+    Bundle("vendor/ckeditor5/ckeditor5.css"),
+    Bundle("css/post-editor.css", filters="cssmin"),
+    output="gen/editor.%(version)s.css",
+)
+environment.register("editor_js", editor_js)
+environment.register("editor_css", editor_css)
+
 
 def init_app(app: Flask) -> None:
     """Bind the bundles to ``app``; hashed files get far-future cache headers."""

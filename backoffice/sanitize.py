@@ -16,6 +16,12 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "th": {"colspan", "rowspan", "scope"},
 }
 ALLOWED_SCHEMES: set[str] = {"http", "https", "mailto"}
+#: CKEditor 5's own classes for images and tables; any other class is dropped.
+ALLOWED_CLASSES: dict[str, set[str]] = {
+    "figure": {"image", "table", "image-style-side", "image-style-align-left",
+               "image-style-align-right", "image-style-block-align-left",
+               "image-style-block-align-right"},
+}  # fmt: skip
 
 
 def clean_html(html: str | None) -> str:
@@ -25,5 +31,6 @@ def clean_html(html: str | None) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
+        allowed_classes=ALLOWED_CLASSES,
         link_rel="noopener noreferrer nofollow",
     )

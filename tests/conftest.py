@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask, g
@@ -136,3 +137,27 @@ def login_as(client: FlaskClient, make_user: Callable[..., User], csrf) -> Calla
         return user
 
     return login
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """``with count_queries() as counted: ...`` then ``counted.n``: SQL statements run."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting() -> Iterator[Any]:
+        class Counted:
+            n = 0
+
+        def count(*_args: Any) -> None:
+            Counted.n += 1
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            yield Counted
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+
+    return counting

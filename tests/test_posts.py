@@ -22,10 +22,37 @@ from backoffice.sanitize import clean_html
         ('<iframe src="https://evil.example"></iframe>', "iframe"),
         ('<svg onload="alert(1)"></svg>', "svg"),
         ('<img src="data:text/html;base64,PHNjcmlwdD4=">', "data:"),
+        ('<a href="&#x6A;avascript:alert(1)">x</a>', "alert"),
+        ('<a href="java\tscript:alert(1)">x</a>', "alert"),
+        ('<a href="java&#09;script:alert(1)">x</a>', "alert"),
+        ('<a href=" javascript:alert(1)">x</a>', "alert"),
+        ('<a href="vbscript:msgbox(1)">x</a>', "vbscript"),
+        ('<a href="data:text/html,<script>alert(1)</script>">x</a>', "data:"),
+        ("<svg><script>alert(1)</script></svg>", "alert"),
+        ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "javascript"),
+        ('<math><mtext><img src=x onerror="alert(1)"></mtext></math>', "onerror"),
+        ("<style>body{display:none}</style><p>x</p>", "display"),
+        ('<object data="evil.swf"></object><embed src="evil.swf">', "evil"),
+        ('<form action="https://evil.example"><input name="q"></form>', "form"),
+        ('<p onclick="alert(1)" onmouseover="alert(2)">x</p>', "alert"),
+        ('<img src="/a.png" srcset="javascript:alert(1) 1x">', "srcset"),
+        ('<figure class="image evil-class"><img src="/a.png"></figure>', "evil-class"),
+        ('<meta http-equiv="refresh" content="0;url=https://evil.example">', "refresh"),
     ],
 )
 def test_hostile_markup_is_neutralised(dirty, forbidden):
     assert forbidden not in clean_html(dirty).lower()
+
+
+def test_ckeditor_image_and_table_markup_survives_with_its_classes():
+    html = (
+        '<figure class="image image-style-side"><img src="/media/cat.png" alt="Cat">'
+        "<figcaption>A cat</figcaption></figure>"
+        '<figure class="table"><table><thead><tr><th>h</th></tr></thead>'
+        "<tbody><tr><td>c</td></tr></tbody></table></figure>"
+        "<ol><li>first</li></ol><h3>Sub</h3><h4>Subsub</h4><p><i>it</i></p>"
+    )
+    assert clean_html(html) == html
 
 
 def test_editor_markup_survives():

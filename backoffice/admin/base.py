@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -121,3 +121,19 @@ class GatedModelView(RoleGated, ModelView):
 
     def is_action_allowed(self, name: str) -> bool:
         return self.may(name) and super().is_action_allowed(name)
+
+
+def filtered_list_url(endpoint: str, flt_type: type, value: Any, **args: Any) -> str:
+    """URL of ``endpoint``'s list with its filter of class ``flt_type`` set to ``value``.
+
+    Flask-Admin names filter arguments by their position in the view's filter list; this
+    finds that position instead of hard-coding it.
+    """
+    for admin in current_app.extensions.get("admin", []):
+        for view in admin._views:
+            if getattr(view, "endpoint", None) != endpoint:
+                continue
+            for arg, (_index, flt) in (view._filter_args or {}).items():
+                if type(flt) is flt_type:
+                    return url_for(f"{endpoint}.index_view", **{f"flt0_{arg}": value}, **args)
+    raise LookupError(f"no {flt_type.__name__} filter on {endpoint}")

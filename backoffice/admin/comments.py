@@ -11,6 +11,7 @@ from typing import Any
 from flask import flash, g, redirect, request, session, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,7 @@ from werkzeug.wrappers import Response
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
 from backoffice.extensions import db
+from backoffice.ids import parse_id
 from backoffice.models import COMMENT_STATUSES, Comment, Post, User
 from backoffice.models._time import utcnow
 from backoffice.moderation import set_comment_status, status_counts, undo_batch
@@ -48,6 +50,13 @@ def _excerpt(view: Any, context: Any, model: Comment, name: str) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+class PostFilter(FilterEqual):
+    """Comments on one post (by id; used by the links from the post list)."""
+
+    def clean(self, value: str) -> int:
+        return parse_id(value) or 0
+
+
 def current_tab() -> str:
     """The queue tab asked for in the URL; anything unknown is the default tab."""
     tab = request.args.get("status", DEFAULT_TAB)
@@ -63,7 +72,12 @@ class CommentView(GatedModelView):
     column_default_sort = ("created_at", True)
     column_sortable_list = ["author_name", "status", "created_at"]
     column_searchable_list = ["author_name", "email", "text"]
-    column_filters = ["post.title", "status", "created_at"]
+    column_filters = [
+        PostFilter(Comment.post_id, _l("Post")),
+        "post.title",
+        "status",
+        "created_at",
+    ]
     column_details_list = [
         "post", "author_name", "email", "text", "status", "created_at", "moderated_by",
         "moderated_at",

@@ -4,31 +4,86 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
+from flask import abort, render_template, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import (
+    BaseSQLAFilter,
+    DateTimeBetweenFilter,
+    DateTimeGreaterFilter,
+    DateTimeSmallerFilter,
+    FilterEqual,
+)
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import defer, joinedload, selectinload
+from werkzeug.routing import BuildError
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from backoffice.admin.base import GatedModelView
+from backoffice.admin.base import GatedModelView, filtered_list_url
+from backoffice.admin.comments import PostFilter
 from backoffice.admin.formatting import datetime_formatter, status_formatter
 from backoffice.extensions import db
-from backoffice.models import Post, User
+from backoffice.models import Comment, Post, Tag, User
 from backoffice.models._time import utcnow
 from backoffice.sanitize import clean_html
+from backoffice.security.roles import can
 from backoffice.slugs import slugify, unique_slug
 
 POST_STATUS_CHOICES = [("draft", _l("Draft")), ("published", _l("Published"))]
 
 
+class StatusFilter(FilterEqual):
+    """Posts in one status (a fixed list of choices)."""
+
+
+class AuthorFilter(BaseSQLAFilter):
+    """Posts by one author, by user name regardless of case (a subquery, no join)."""
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        wanted = select(User.id).where(func.lower(User.username) == str(value).strip().lower())
+        return query.filter(Post.author_id.in_(wanted))
+
+    def operation(self) -> str:
+        return _l("equals")
+
+
+class TagFilter(BaseSQLAFilter):
+    """Posts that carry a tag, by title regardless of case (no join: one EXISTS)."""
+
+    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
+        return query.filter(Post.tags.any(func.lower(Tag.title) == str(value).strip().lower()))
+
+    def operation(self) -> str:
+        return _l("equals")
+
+
+def _comment_counts(view: Any, context: Any, model: Post, name: str) -> Markup:
+    total, pending = getattr(model, "comment_counts", (0, 0))
+    if not total:
+        return Markup('<span class="text-muted">0</span>')
+    label = format_number(total)
+    url = filtered_list_url("comments", PostFilter, model.id, status="all")
+    if pending:
+        badge = ngettext("%(num)d pending", "%(num)d pending", pending)
+        pending_url = filtered_list_url("comments", PostFilter, model.id, status="pending")
+        return Markup('<a href="{}">{}</a> <a class="badge badge-warning" href="{}">{}</a>').format(
+            url, label, pending_url, badge
+        )
+    return Markup('<a href="{}">{}</a>').format(url, label)
+
+
 class PostView(GatedModelView):
     access_key = "posts"
 
-    column_list = ["title", "author", "status", "tags", "published_at", "updated_at"]
+    edit_template = "admin/posts/edit.html"
+    create_template = "admin/posts/create.html"
+    details_template = "admin/posts/details.html"
+    column_list = ["title", "author", "status", "tags", "published_at", "comment_counts"]
     column_sortable_list = [
         "title",
         ("author", "author.username"),
@@ -38,7 +93,14 @@ class PostView(GatedModelView):
     ]
     column_default_sort = ("updated_at", True)
     column_searchable_list = ["title", "body"]
-    column_filters = ["status", "author.username", "tags.title", "published_at"]
+    column_filters = [
+        StatusFilter(Post.status, _l("Status"), options=POST_STATUS_CHOICES),
+        AuthorFilter(Post.author_id, _l("Author")),
+        TagFilter(Post.id, _l("Tag")),  # the column only tells Flask-Admin "no join"
+        DateTimeBetweenFilter(Post.published_at, _l("Publish date")),
+        DateTimeGreaterFilter(Post.published_at, _l("Publish date")),
+        DateTimeSmallerFilter(Post.published_at, _l("Publish date")),
+    ]
     column_details_list = [
         "title", "slug", "author", "status", "tags", "published_at", "created_at", "updated_at",
         "body",
@@ -55,6 +117,7 @@ class PostView(GatedModelView):
         "published_at": _l("Publish date"),
         "created_at": _l("Created"),
         "updated_at": _l("Updated"),
+        "comment_counts": _l("Comments"),
     }
     column_choices = {"status": POST_STATUS_CHOICES}
     column_formatters = {
@@ -62,6 +125,7 @@ class PostView(GatedModelView):
         "published_at": datetime_formatter,
         "updated_at": datetime_formatter,
         "created_at": datetime_formatter,
+        "comment_counts": _comment_counts,
     }
     column_formatters_detail = {"body": lambda v, c, m, n: Markup(clean_html(m.body))}
     form_columns = ["title", "slug", "body", "status", "published_at", "tags"]
@@ -86,7 +150,16 @@ class PostView(GatedModelView):
         return not self.may("edit_any")
 
     def get_query(self) -> Any:
-        query = super().get_query().options(joinedload(Post.author), selectinload(Post.tags))
+        # The list shows no body: leave it in the database.
+        query = (
+            super()
+            .get_query()
+            .options(
+                defer(Post.body),
+                joinedload(Post.author).load_only(User.username),
+                selectinload(Post.tags).load_only(Tag.title),
+            )
+        )
         if self._own_only():
             query = query.filter(Post.author_id == current_user.id)
         return query
@@ -96,6 +169,25 @@ class PostView(GatedModelView):
         if self._own_only():
             query = query.filter(Post.author_id == current_user.id)
         return query
+
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        count, posts = super().get_list(*args, **kwargs)
+        if kwargs.get("execute", True) and posts:
+            self._attach_comment_counts(posts)
+        return count, posts
+
+    @staticmethod
+    def _attach_comment_counts(posts: list[Post]) -> None:
+        """(total, pending) comments of each post on the page, in one grouped query."""
+        pending = func.sum(case((Comment.status == "pending", 1), else_=0))
+        rows = db.session.execute(
+            select(Comment.post_id, func.count(), pending)
+            .where(Comment.post_id.in_([post.id for post in posts]))
+            .group_by(Comment.post_id)
+        )
+        counts = {post_id: (int(total), int(waiting or 0)) for post_id, total, waiting in rows}
+        for post in posts:
+            post.comment_counts = counts.get(post.id, (0, 0))  # type: ignore[attr-defined]
 
     def get_one(self, id: Any) -> Post | None:
         post = super().get_one(id)
@@ -110,6 +202,45 @@ class PostView(GatedModelView):
         foreign = db.session.scalar(select(Post.id).where(Post.id.in_(ids), others).limit(1))
         if foreign is not None:
             abort(403)
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        if template in (self.edit_template, self.create_template):
+            kwargs["editor_media"] = self._editor_media()
+        return super().render(template, **kwargs)
+
+    @staticmethod
+    def _editor_media() -> dict[str, str] | None:
+        """Where the editor uploads images and lists the library's, if this user may."""
+        if not can(current_user, "media", "upload"):
+            return None
+        try:
+            return {
+                "upload": url_for("media.editor_upload"),
+                "images": url_for("media.images_json"),
+            }
+        except BuildError:
+            return None
+
+    # -- preview ----------------------------------------------------------------------------
+    @expose("/preview/")
+    def preview_view(self) -> Any:
+        """The post as its public page shows it (drafts included), for whoever may edit it."""
+        post = self.get_one(request.args.get("id", ""))
+        if post is None:
+            abort(404)
+        comments = db.session.scalars(
+            select(Comment)
+            .where(Comment.post_id == post.id, Comment.status == "approved")
+            .order_by(Comment.created_at)
+        ).all()
+        html = render_template(
+            "blog/post.html",
+            post=post,
+            comments=comments,
+            form=None,
+            preview_edit_url=self.get_url(".edit_view", id=post.id),
+        )
+        return html, 200, {"X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
 
     # -- saving ----------------------------------------------------------------------------
     def on_model_change(self, form: Any, model: Post, is_created: bool) -> None:

@@ -15,8 +15,9 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from backoffice.extensions import db
 from backoffice.models._time import utcnow
@@ -45,6 +46,14 @@ class Tag(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(64))
+    #: Number of posts with this tag; loaded only where asked for (``undefer``).
+    post_count: Mapped[int] = column_property(
+        select(func.count())
+        .where(post_tags.c.tag_id == id)
+        .correlate_except(post_tags)
+        .scalar_subquery(),
+        deferred=True,
+    )
 
     posts: Mapped[list[Post]] = relationship(secondary=post_tags, back_populates="tags")
 

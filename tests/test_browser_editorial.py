@@ -1,0 +1,134 @@
+"""The editorial desk in real Chromium: writing a post in CKEditor, previewing it, and
+moderating comments by clicking in the queue."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from backoffice import create_app
+from backoffice.accounts import create_user
+from backoffice.extensions import db
+from backoffice.models import Comment, Post
+from tests.test_browser import ARTIFACTS, browser, page, sign_in  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+PASSWORD = "browser password"
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """A live app with an editor, a published post and three pending comments."""
+    db_file = tmp_path_factory.mktemp("desk") / "desk.db"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}")
+    with app.app_context():
+        db.create_all()
+        editor = create_user(db.session, "edna", PASSWORD, ["editor"])
+        post = Post(title="Queue post", slug="queue-post", author=editor, status="published")
+        db.session.add(post)
+        db.session.add_all(
+            Comment(post=post, author_name=name, text=f"Comment by {name}")
+            for name in ("Ann", "Ben", "Cy")
+        )
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", app
+    server.shutdown()
+
+
+def test_editor_writes_a_post_in_ckeditor_and_previews_it(page, desk):  # noqa: F811
+    base, app = desk
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sign_in(page, base, "edna", PASSWORD, "/admin/posts/new/")
+    page.wait_for_url(f"{base}/admin/posts/new/")
+    page.wait_for_selector("body[data-editor-ready=true]")
+    page.fill("input[name=title]", "Written in the browser")
+    editable = page.locator(".ck-editor__editable")
+    editable.click()
+    page.keyboard.type("Plain start ")
+    page.keyboard.press("Control+B")
+    page.keyboard.type("bold words")
+    page.keyboard.press("Control+B")
+    page.keyboard.press("Enter")
+    page.keyboard.type("* first item")  # autoformat turns "* " into a bulleted list
+    page.keyboard.press("Enter")
+    page.keyboard.type("second item")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("see ")
+    page.keyboard.press("Control+K")
+    page.keyboard.type("https://example.org")
+    page.keyboard.press("Enter")
+    page.screenshot(path=str(ARTIFACTS / "post-editor.png"), full_page=True)
+    page.click("input[type=submit][name=_continue_editing]")
+    page.wait_for_url("**/admin/posts/edit/**")
+    with app.app_context():
+        body = db.session.scalar(select(Post.body).where(Post.title == "Written in the browser"))
+    assert "<strong>bold words</strong>" in body
+    assert "<li>first item</li>" in body and "<ul>" in body
+    assert 'href="https://example.org"' in body
+
+    page.click("[data-testid=preview-link]")
+    page.wait_for_selector("[data-testid=preview-banner]")
+    assert page.locator(".post-body strong").inner_text() == "bold words"
+    assert page.locator(".post-body li").count() == 2
+    assert page.locator(".post-body a[href='https://example.org']").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "post-preview.png"), full_page=True)
+    assert errors == []
+
+
+def test_editor_shows_in_the_ui_language_and_arabic_writes_right_to_left(page, desk):  # noqa: F811
+    base, _app = desk
+    sign_in(page, base, "edna", PASSWORD, "/admin/posts/new/")
+    page.wait_for_url(f"{base}/admin/posts/new/")
+    with page.expect_navigation():
+        page.select_option("#admin-navbar-collapse select[name=locale]", "de")
+    page.wait_for_selector("body[data-editor-ready=true]")
+    assert page.locator(".ck-toolbar [data-cke-tooltip-text^='Fett']").count() == 1
+    with page.expect_navigation():
+        page.select_option("#admin-navbar-collapse select[name=locale]", "ar")
+    page.wait_for_selector("body[data-editor-ready=true]")
+    direction = page.eval_on_selector(".ck-editor__editable", "e => getComputedStyle(e).direction")
+    assert direction == "rtl"
+    page.screenshot(path=str(ARTIFACTS / "post-editor-ar.png"), full_page=True)
+    # The choice is saved to edna's profile: switch back for the other tests.
+    with page.expect_navigation():
+        page.select_option("#admin-navbar-collapse select[name=locale]", "en")
+
+
+def test_editor_moderates_two_comments_by_clicking(page, desk):  # noqa: F811
+    base, app = desk
+    sign_in(page, base, "edna", PASSWORD, "/admin/comments/")
+    page.wait_for_url(f"{base}/admin/comments/")
+    assert page.locator("[data-testid=count-pending]").inner_text() == "3"
+    with app.app_context():
+        ids = dict(db.session.execute(select(Comment.author_name, Comment.id)).all())
+    # Row quick action: approve Ann's comment.
+    page.click(f"[data-testid=quick-approve-{ids['Ann']}]")
+    page.wait_for_load_state()
+    assert page.locator("[data-testid=count-pending]").inner_text() == "2"
+    # Bulk: tick Ben's comment and mark it as spam from the actions menu.
+    page.check(f"input[name=rowid][value='{ids['Ben']}']")
+    page.click("text=With selected")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("a:has-text('Mark as spam')")
+    assert page.locator("[data-testid=count-spam]").inner_text() == "1"
+    assert page.locator("[data-testid=undo-banner]").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "comment-queue.png"), full_page=True)
+    with app.app_context():
+        statuses = dict(db.session.execute(select(Comment.author_name, Comment.status)).all())
+    assert statuses == {"Ann": "approved", "Ben": "spam", "Cy": "pending"}
+    # Undo the bulk change.
+    with page.expect_navigation():
+        page.click("[data-testid=undo]")
+    assert page.locator("[data-testid=count-pending]").inner_text() == "2"
+    with app.app_context():
+        assert db.session.get(Comment, ids["Ben"]).status == "pending"
