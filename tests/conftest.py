@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from backoffice import create_app
 from backoffice.accounts import create_user, ensure_roles
@@ -136,3 +136,30 @@ def login_as(client: FlaskClient, make_user: Callable[..., User], csrf) -> Calla
         return user
 
     return login
+
+
+class QueryCounter:
+    """Counts the SQL statements sent to the database while it is active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        self.statements.clear()
+        event.listen(db.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(db.engine, "before_cursor_execute", self._record)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> QueryCounter:
+    """``with count_queries as q: client.get(...)``; then ``len(q)`` statements were sent."""
+    return QueryCounter()
