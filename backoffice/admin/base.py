@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from backoffice.admin.links import history_url
 from backoffice.extensions import db
 from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
@@ -66,6 +67,8 @@ class GatedModelView(RoleGated, ModelView):
     """Base for model views: CSRF-protected forms, gated actions, sensible paging."""
 
     form_base_class = AdminForm
+    # Flask-Admin's edit page plus a "History" button (views may extend it further).
+    edit_template = "admin/model/backoffice_edit.html"
     page_size = 20
     can_set_page_size = True
     page_size_options = (20, 50, 100)
@@ -98,6 +101,10 @@ class GatedModelView(RoleGated, ModelView):
         args.page = max(args.page or 0, 0)
         args.page_size = max(args.page_size or 0, 0)
         return args
+
+    def history_url(self, obj: Any) -> str | None:
+        """The audit log filtered to ``obj``, if the current user may read the audit log."""
+        return history_url(obj) if can(current_user, "audit") else None
 
     def authorize_rows(self, ids: list[int]) -> None:
         """Abort with 403 if the user may not act on some of these rows (row-level rules)."""
