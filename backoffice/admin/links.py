@@ -25,6 +25,7 @@ Condition = tuple[str, Operation, Any]
 def model_views() -> list[BaseModelView]:
     """Every model view of the current app's admin."""
     admins = current_app.extensions.get("admin", [])
+    # Flask-Admin keeps its views in ``_views`` and offers no public accessor.
     return [v for admin in admins for v in admin._views if isinstance(v, BaseModelView)]
 
 
