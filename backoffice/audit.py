@@ -133,13 +133,14 @@ def _after_flush(session: Session, _context: Any) -> None:
             changes = _changes(obj, new=action == "create") if action != "delete" else {}
             if action == "update" and not changes:
                 continue
-            identity = inspect(obj).identity
+            # New rows get an identity key only after the flush, but their primary key is set.
+            key = inspect(obj).mapper.primary_key_from_instance(obj)
             entries.append(
                 {
                     "user_id": _current_user_id(),
                     "action": label if (label and action == "update") else action,
                     "object_type": type(obj).__name__,
-                    "object_id": str(identity[0]) if identity else None,
+                    "object_id": str(key[0]) if key and key[0] is not None else None,
                     "object_label": str(obj)[:255],
                     "changes": changes,
                     "batch": batch,

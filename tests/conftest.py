@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from backoffice import create_app
 from backoffice.accounts import create_user, ensure_roles
@@ -60,9 +59,9 @@ def _isolate_request_globals() -> None:
     """Give each test request fresh per-request state, as production has.
 
     Tests keep one app context open (to use ``db.session``), and Flask then reuses its ``g``
-    for every request; Flask-Babel and Flask-Login cache the locale and user there.
+    for every request; Flask-Babel, Flask-Login and our own per-request caches live there.
     """
-    for name in ("_flask_babel", "_login_user"):
+    for name in list(g):
         g.pop(name, None)
 
 
@@ -139,25 +138,28 @@ def login_as(client: FlaskClient, make_user: Callable[..., User], csrf) -> Calla
     return login
 
 
+class QueryCounter:
+    """Counts the SQL statements sent to the database while it is active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        self.statements.clear()
+        event.listen(db.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(db.engine, "before_cursor_execute", self._record)
+
+
 @pytest.fixture
-def count_queries(app: Flask) -> Callable[[], Any]:
-    """``with count_queries() as counted: ...`` then ``counted.n``: SQL statements run."""
-    from contextlib import contextmanager
-
-    from sqlalchemy import event
-
-    @contextmanager
-    def counting() -> Iterator[Any]:
-        class Counted:
-            n = 0
-
-        def count(*_args: Any) -> None:
-            Counted.n += 1
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            yield Counted
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-
-    return counting
+def count_queries(app: Flask) -> QueryCounter:
+    """``with count_queries as q: client.get(...)``; then ``len(q)`` statements were sent."""
+    return QueryCounter()

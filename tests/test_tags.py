@@ -41,12 +41,13 @@ def titles_of(post):
 def test_the_list_shows_usage_counts_in_one_statement(client, login_as, tagged, count_queries):
     login_as("editor")
     client.get("/admin/tags/")
-    with count_queries() as counted:
+    with count_queries as counted:
         html = client.get("/admin/tags/").get_data(as_text=True)
+    small = len(counted)
     assert usage(html) == {"flask": 3, "Flask-Admin": 1, "python": 2, "jinja": 1, "unused": 0}
-    with count_queries() as counted_big:
+    with count_queries as counted:
         client.get("/admin/tags/?page_size=100")
-    assert counted.n == counted_big.n
+    assert len(counted) == small
 
 
 def test_the_list_sorts_by_usage(client, login_as, tagged):

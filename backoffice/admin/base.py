@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from backoffice.admin.links import history_url
 from backoffice.extensions import db
 from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
@@ -66,6 +67,8 @@ class GatedModelView(RoleGated, ModelView):
     """Base for model views: CSRF-protected forms, gated actions, sensible paging."""
 
     form_base_class = AdminForm
+    # Flask-Admin's edit page plus a "History" button (views may extend it further).
+    edit_template = "admin/model/backoffice_edit.html"
     page_size = 20
     can_set_page_size = True
     page_size_options = (20, 50, 100)
@@ -99,6 +102,10 @@ class GatedModelView(RoleGated, ModelView):
         args.page_size = max(args.page_size or 0, 0)
         return args
 
+    def history_url(self, obj: Any) -> str | None:
+        """The audit log filtered to ``obj``, if the current user may read the audit log."""
+        return history_url(obj) if can(current_user, "audit") else None
+
     def authorize_rows(self, ids: list[int]) -> None:
         """Abort with 403 if the user may not act on some of these rows (row-level rules)."""
 
@@ -121,19 +128,3 @@ class GatedModelView(RoleGated, ModelView):
 
     def is_action_allowed(self, name: str) -> bool:
         return self.may(name) and super().is_action_allowed(name)
-
-
-def filtered_list_url(endpoint: str, flt_type: type, value: Any, **args: Any) -> str:
-    """URL of ``endpoint``'s list with its filter of class ``flt_type`` set to ``value``.
-
-    Flask-Admin names filter arguments by their position in the view's filter list; this
-    finds that position instead of hard-coding it.
-    """
-    for admin in current_app.extensions.get("admin", []):
-        for view in admin._views:
-            if getattr(view, "endpoint", None) != endpoint:
-                continue
-            for arg, (_index, flt) in (view._filter_args or {}).items():
-                if type(flt) is flt_type:
-                    return url_for(f"{endpoint}.index_view", **{f"flt0_{arg}": value}, **args)
-    raise LookupError(f"no {flt_type.__name__} filter on {endpoint}")

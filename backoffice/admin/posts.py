@@ -24,9 +24,10 @@ from werkzeug.routing import BuildError
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from backoffice.admin.base import GatedModelView, filtered_list_url
+from backoffice.admin.base import GatedModelView
 from backoffice.admin.comments import PostFilter
 from backoffice.admin.formatting import datetime_formatter, status_formatter
+from backoffice.admin.links import list_url
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag, User
 from backoffice.models._time import utcnow
@@ -67,10 +68,10 @@ def _comment_counts(view: Any, context: Any, model: Post, name: str) -> Markup:
     if not total:
         return Markup('<span class="text-muted">0</span>')
     label = format_number(total)
-    url = filtered_list_url("comments", PostFilter, model.id, status="all")
+    url = list_url("comments", ("post_id", PostFilter, model.id), status="all")
     if pending:
         badge = ngettext("%(num)d pending", "%(num)d pending", pending)
-        pending_url = filtered_list_url("comments", PostFilter, model.id, status="pending")
+        pending_url = list_url("comments", ("post_id", PostFilter, model.id), status="pending")
         return Markup('<a href="{}">{}</a> <a class="badge badge-warning" href="{}">{}</a>').format(
             url, label, pending_url, badge
         )

@@ -16,7 +16,8 @@ from sqlalchemy.orm import undefer
 from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
-from backoffice.admin.base import GatedModelView, filtered_list_url
+from backoffice.admin.base import GatedModelView
+from backoffice.admin.links import list_url
 from backoffice.admin.posts import TagFilter
 from backoffice.extensions import db
 from backoffice.ids import parse_id, parse_ids
@@ -31,7 +32,7 @@ def _usage_link(view: Any, context: Any, model: Tag, name: str) -> Markup:
     count = model.post_count or 0
     if not count:
         return Markup('<span class="text-muted">0</span>')
-    url = filtered_list_url("posts", TagFilter, model.title)
+    url = list_url("posts", ("id", TagFilter, model.title))
     return Markup('<a href="{}">{}</a>').format(url, format_number(count))
 
 

@@ -1,0 +1,113 @@
+"""URLs into admin lists with Flask-Admin's own filter arguments, and object history links.
+
+Flask-Admin names a filter argument ``flt<position>_<key>``, where ``<key>`` is the filter's
+index in the view's filter list (or a name, with ``named_filter_urls``). Both change when
+someone edits ``column_filters``, so links are computed from the view, never written by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from flask_admin.contrib.sqla import tools
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.model import BaseModelView
+from flask_admin.model.filters import BaseFilter
+from sqlalchemy import inspect
+
+#: A filter class, or its operation's English name ("equals", "between").
+Operation = type[BaseFilter] | str
+#: (column path on the view's model, operation, value)
+Condition = tuple[str, Operation, Any]
+
+
+def model_views() -> list[BaseModelView]:
+    """Every model view of the current app's admin."""
+    admins = current_app.extensions.get("admin", [])
+    # Flask-Admin keeps its views in ``_views`` and offers no public accessor.
+    return [v for admin in admins for v in admin._views if isinstance(v, BaseModelView)]
+
+
+def find_view(endpoint: str) -> BaseModelView:
+    """The model view registered under ``endpoint``."""
+    for view in model_views():
+        if view.endpoint == endpoint:
+            return view
+    raise LookupError(f"no model view with endpoint {endpoint!r}")
+
+
+def view_for_model(type_name: str) -> BaseModelView | None:
+    """The model view whose model class is called ``type_name`` (``"Post"``), if any."""
+    for view in model_views():
+        if getattr(view.model, "__name__", None) == type_name:
+            return view
+    return None
+
+
+def _base_column(column: Any) -> Any:
+    prop = getattr(column, "property", None)  # an ORM attribute -> its table column
+    return prop.columns[0] if prop is not None and hasattr(prop, "columns") else column
+
+
+def _operation_name(flt: BaseFilter) -> str:
+    operation = flt.operation()
+    # The English msgid of the lazy string, as Flask-Admin's get_filter_arg reads it.
+    args = getattr(operation, "_args", None)
+    return str(args[0] if args else operation)
+
+
+def _matches(flt: BaseFilter, operation: Operation, exact: bool) -> bool:
+    if isinstance(operation, str):
+        return _operation_name(flt) == operation
+    return type(flt) is operation if exact else isinstance(flt, operation)
+
+
+def filter_key(view: BaseModelView, column: str, operation: Operation) -> str:
+    """The ``<key>`` part of ``flt<n>_<key>`` for the filter on ``column`` with ``operation``.
+
+    A class matches its exact type first, then its subclasses (a view may refine a filter).
+    """
+    attr, _joins = tools.get_field_with_path(view.model, column)
+    if attr is None:
+        raise LookupError(f"{view.model.__name__} has no column {column!r}")
+    target = _base_column(attr)
+    on_column = [
+        (index, flt)
+        for index, flt in enumerate(view._filters or ())
+        if _base_column(getattr(flt, "column", None)) is target
+    ]
+    found = [pair for pair in on_column if _matches(pair[1], operation, exact=True)]
+    if not found:
+        found = [pair for pair in on_column if _matches(pair[1], operation, exact=False)]
+    if len(found) != 1:
+        raise LookupError(
+            f"{len(found)} filters in {view.endpoint!r} match {column!r} / {operation!r}"
+        )
+    index, flt = found[0]
+    return view.get_filter_arg(index, flt)
+
+
+def list_url(endpoint: str, *conditions: Condition, **args: Any) -> str:
+    """The list of ``endpoint`` filtered by ``conditions`` (ANDed), plus plain ``args``."""
+    view = find_view(endpoint)
+    for position, (column, operation, value) in enumerate(conditions):
+        args[f"flt{position}_{filter_key(view, column, operation)}"] = value
+    return url_for(f"{endpoint}.index_view", **args)
+
+
+def filtered_list_url(endpoint: str, column: str, operation: Operation, value: Any) -> str:
+    """The list of ``endpoint`` showing the rows where ``column`` ``operation`` ``value``."""
+    return list_url(endpoint, (column, operation, value))
+
+
+def history_url(obj: Any) -> str | None:
+    """The audit log showing only ``obj``'s entries (None for an object not yet saved)."""
+    identity = inspect(obj).identity
+    if not identity:
+        return None
+    return list_url(
+        "audit",
+        ("object_type", FilterEqual, type(obj).__name__),
+        ("object_id", FilterEqual, str(identity[0])),
+    )
