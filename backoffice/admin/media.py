@@ -42,6 +42,8 @@ OPERATIONS = {
     "edit": "edit",
 }
 JSON_VIEWS = frozenset({"images_json", "editor_upload"})
+#: Views whose ``path`` argument names a folder (a file there is "not found").
+FOLDER_VIEWS = frozenset({"index_view", "upload", "mkdir"})
 IMAGE_LIST_LIMIT = 200
 
 
@@ -52,8 +54,6 @@ class MediaStorage(LocalFileStorage):
         return paths.uploads_root()
 
     def get_files(self, path: str, directory: str) -> list[tuple[str, str, bool, int, float]]:
-        if not os.path.isdir(directory):
-            abort(404)  # /b/photo.png: a file is not a folder
         base = paths.uploads_root()
         items = []
         for name in os.listdir(directory):
@@ -141,7 +141,8 @@ def _json_error(message: str, status: int = 400) -> tuple[Response, int]:
 
 
 class MediaView(RoleGated, FileAdmin):
-    """The media library; authors list, download and upload, editors also delete and sort."""
+    """The media library: authors list, download and upload; editors also rename, delete and
+    create folders; nobody edits file contents."""
 
     access_key = "media"
     allowed_extensions = tuple(files.ALLOWED_TYPES)
@@ -193,7 +194,15 @@ class MediaView(RoleGated, FileAdmin):
             if name in JSON_VIEWS:
                 return _json_error(_("You may not upload files."), 403)
             abort(403)
+        if name in FOLDER_VIEWS and kwargs.get("path") is not None:
+            folder = paths.resolve(kwargs["path"])
+            if folder is None or not os.path.isdir(folder):
+                self._not_found()
         return None
+
+    @staticmethod
+    def _not_found() -> None:
+        abort(404, description=_("There is no such file or folder in the media library."))
 
     # --- paths: every operation of FileAdmin normalizes its path here -----------------------
 
@@ -212,7 +221,7 @@ class MediaView(RoleGated, FileAdmin):
             return base, base, ""
         full = paths.resolve(path, base)
         if full is None or not os.path.exists(full):
-            abort(404, description=_("There is no such file or folder in the media library."))
+            self._not_found()
         return base, full, path
 
     # --- forms and uploads ---------------------------------------------------------------
