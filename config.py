@@ -29,6 +29,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOADS_DIR = os.environ.get("UPLOADS_DIR") or None
+    # Bytes per media upload (default 10 MB); checked by create_app.
+    MEDIA_MAX_UPLOAD_BYTES = os.environ.get("MEDIA_MAX_UPLOAD_BYTES") or 10 * 1024 * 1024
 
     LANGUAGES = LANGUAGES
     BABEL_DEFAULT_LOCALE = "en"

@@ -24,7 +24,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     app.config.update(overrides)
     _check_config(app)
 
-    from backoffice import admin, assets, audit, blog, cli, database, errors, i18n, security
+    from backoffice import admin, assets, audit, blog, cli, database, errors, i18n, media, security
     from backoffice.extensions import db, migrate, toolbar
 
     database.init_app(app)
@@ -36,6 +36,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     assets.init_app(app)
     errors.init_app(app)
     blog.init_app(app)
+    media.init_app(app)  # before the admin: its media view needs the uploads folder
     admin.init_app(app)
     cli.init_app(app)
     # `flask run` resets app.debug, so the toolbar follows the config flag, not app.debug.

@@ -66,8 +66,11 @@ def _isolate_request_globals() -> None:
 
 
 @pytest.fixture
-def app() -> Iterator[Flask]:
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=DATABASE_URL)
+def app(tmp_path) -> Iterator[Flask]:
+    # Each test gets its own media library folder; never the repository's instance/uploads.
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=DATABASE_URL, UPLOADS_DIR=str(tmp_path / "uploads")
+    )
     app.before_request_funcs.setdefault(None, []).insert(0, _isolate_request_globals)
     with app.app_context():
         _prepare_database(app)

@@ -18,13 +18,25 @@ from tests.test_browser import ARTIFACTS, browser, page, sign_in  # noqa: F401 (
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser password"
+# A 1x1 transparent PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
     """A live app with an editor, a published post and three pending comments."""
-    db_file = tmp_path_factory.mktemp("desk") / "desk.db"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}")
+    folder = tmp_path_factory.mktemp("desk")
+    uploads = folder / "uploads"
+    uploads.mkdir()
+    (uploads / "kitten.png").write_bytes(PNG)
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'desk.db'}",
+        UPLOADS_DIR=str(uploads),
+    )
     with app.app_context():
         db.create_all()
         editor = create_user(db.session, "edna", PASSWORD, ["editor"])
@@ -82,6 +94,26 @@ def test_editor_writes_a_post_in_ckeditor_and_previews_it(page, desk):  # noqa: 
     assert page.locator(".post-body a[href='https://example.org']").count() == 1
     page.screenshot(path=str(ARTIFACTS / "post-preview.png"), full_page=True)
     assert errors == []
+
+
+def test_an_image_from_the_media_library_goes_into_a_post(page, desk):  # noqa: F811
+    base, app = desk
+    sign_in(page, base, "edna", PASSWORD, "/admin/posts/new/")
+    page.wait_for_url(f"{base}/admin/posts/new/")
+    page.wait_for_selector("body[data-editor-ready=true]")
+    page.fill("input[name=title]", "With a kitten")
+    page.wait_for_selector("[data-testid=media-picker] option[value='/media/kitten.png']",
+                           state="attached")  # fmt: skip
+    page.locator(".ck-editor__editable").click()
+    page.select_option("[data-testid=media-picker]", "/media/kitten.png")
+    page.wait_for_selector(".ck-editor__editable img[src='/media/kitten.png']")
+    natural_width = page.eval_on_selector(".ck-editor__editable img", "img => img.naturalWidth")
+    assert natural_width == 1  # the public /media/ route served the file
+    page.click("input[type=submit][name=_continue_editing]")
+    page.wait_for_url("**/admin/posts/edit/**")
+    with app.app_context():
+        body = db.session.scalar(select(Post.body).where(Post.title == "With a kitten"))
+    assert 'src="/media/kitten.png"' in body
 
 
 def test_editor_shows_in_the_ui_language_and_arabic_writes_right_to_left(page, desk):  # noqa: F811

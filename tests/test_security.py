@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +14,7 @@ from backoffice.models._time import utcnow
 from backoffice.security.redirects import is_safe_path, safe_next
 
 ROLES = ["admin", "editor", "author", "translator", "nobody", "anonymous"]
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
 
 # The SPEC's table, written out independently of the code: view -> roles that may open it.
 ALLOWED = {
@@ -168,10 +172,18 @@ def test_posts_created_by_an_author_belong_to_them(client, login_as, csrf):
 @pytest.mark.parametrize(
     ("role", "visible", "hidden"),
     [
-        ("admin", ["Posts", "Comments", "Users", "Audit log"], []),
-        ("editor", ["Posts", "Comments", "Tags", "Reminders"], ["Users", "Roles", "Audit log"]),
-        ("author", ["Posts"], ["Comments", "Tags", "Reminders", "Users", "Audit log"]),
-        ("translator", ["Dashboard"], ["Posts", "Comments", "Users", "Audit log"]),
+        ("admin", ["Posts", "Comments", "Media library", "Users", "Audit log"], []),
+        (
+            "editor",
+            ["Posts", "Comments", "Tags", "Reminders", "Media library"],
+            ["Users", "Roles", "Audit log"],
+        ),
+        (
+            "author",
+            ["Posts", "Media library"],
+            ["Comments", "Tags", "Reminders", "Users", "Audit log"],
+        ),
+        ("translator", ["Dashboard"], ["Posts", "Comments", "Media library", "Users", "Audit log"]),
     ],
 )
 def test_menu_shows_only_what_the_user_may_open(client, login_as, role, visible, hidden):
@@ -182,6 +194,57 @@ def test_menu_shows_only_what_the_user_may_open(client, login_as, role, visible,
         assert name in menu
     for name in hidden:
         assert name not in menu
+
+
+# The media library (a file view, not a model view): operation -> roles that may perform it.
+MEDIA_ALLOWED = {
+    "list": {"admin", "editor", "author"},
+    "download": {"admin", "editor", "author"},
+    "upload": {"admin", "editor", "author"},
+    "mkdir": {"admin", "editor"},
+    "rename": {"admin", "editor"},
+    "delete": {"admin", "editor"},
+    "edit": set(),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("operation", sorted(MEDIA_ALLOWED))
+def test_media_library_follows_the_roles_table(app, client, login_as, csrf, role, operation):
+    uploads = Path(app.config["UPLOADS_DIR"])
+    (uploads / "a.png").write_bytes(PNG)
+    _sign_in(role, login_as)
+    token = csrf()
+    response = {
+        "list": lambda: client.get("/admin/media/"),
+        "download": lambda: client.get("/admin/media/download/a.png"),
+        "upload": lambda: client.post(
+            "/admin/media/upload/",
+            data={"upload": (io.BytesIO(PNG), "b.png"), "csrf_token": token},
+            content_type="multipart/form-data",
+        ),
+        "mkdir": lambda: client.post(
+            "/admin/media/mkdir/", data={"name": "new", "csrf_token": token}
+        ),
+        "rename": lambda: client.post(
+            "/admin/media/rename/", data={"path": "a.png", "name": "c.png", "csrf_token": token}
+        ),
+        "delete": lambda: client.post(
+            "/admin/media/delete/", data={"path": "a.png", "csrf_token": token}
+        ),
+        "edit": lambda: client.get("/admin/media/edit/?path=a.png"),
+    }[operation]()
+    response.close()
+    after = sorted(path.name for path in uploads.iterdir())
+    if role in MEDIA_ALLOWED[operation]:
+        assert response.status_code in (200, 302)
+        assert (after == ["a.png"]) is (operation in ("list", "download"))
+        return
+    if role in MEDIA_ALLOWED["list"]:
+        assert response.status_code == 403  # may open the library, not do this
+    else:
+        _assert_denied(response, role)
+    assert after == ["a.png"]
 
 
 def test_dashboard_shows_real_counts(client, login_as):

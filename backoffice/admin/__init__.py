@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from backoffice.admin.audit import AuditView
 from backoffice.admin.comments import CommentView, pending_count
 from backoffice.admin.dashboard import DashboardView
+from backoffice.admin.media import MediaView
 from backoffice.admin.menu import add_badge
 from backoffice.admin.posts import PostView
 from backoffice.admin.reminders import ReminderView
@@ -31,6 +32,11 @@ def init_app(app: Flask) -> Admin:
     admin.add_view(PostView(Post, name=_l("Posts"), endpoint="posts", category=blog))
     admin.add_view(CommentView(Comment, name=_l("Comments"), endpoint="comments", category=blog))
     admin.add_view(TagView(Tag, name=_l("Tags"), endpoint="tags", category=blog))
+    admin.add_view(
+        MediaView(
+            app.config["UPLOADS_DIR"], name=_l("Media library"), endpoint="media", category=blog
+        )
+    )
     admin.add_view(ReminderView(Reminder, name=_l("Reminders"), endpoint="reminders"))
     admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=people))
     admin.add_view(RoleView(Role, name=_l("Roles"), endpoint="roles", category=people))

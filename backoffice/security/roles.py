@@ -13,6 +13,7 @@ ADMIN = frozenset({"admin"})
 EDITORIAL = frozenset({"admin", "editor"})
 WRITERS = frozenset({"admin", "editor", "author"})
 TRANSLATORS = frozenset({"admin", "translator"})
+NOBODY: frozenset[str] = frozenset()
 
 #: view (Flask-Admin endpoint) -> roles that may open it.
 VIEWS: dict[str, frozenset[str]] = {
@@ -34,7 +35,11 @@ ACTIONS: dict[tuple[str, str], frozenset[str]] = {
     ("posts", "edit_any"): EDITORIAL,  # authors edit and delete only their own posts
     ("comments", "delete"): EDITORIAL,
     ("tags", "delete"): EDITORIAL,
+    ("media", "upload"): WRITERS,
     ("media", "delete"): EDITORIAL,
+    ("media", "mkdir"): EDITORIAL,
+    ("media", "rename"): EDITORIAL,
+    ("media", "edit"): NOBODY,  # file contents are never edited in the browser
 }
 
 
