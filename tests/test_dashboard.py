@@ -90,6 +90,8 @@ def test_pending_comments_link_to_the_queue_filtered_by_status(client, login_as)
     db.session.commit()
     found = cards(client.get("/admin/").get_data(as_text=True))
     assert found["pending_comments"] == ("2", "/admin/comments/?status=pending")
+    queue = client.get(found["pending_comments"][1]).get_data(as_text=True)
+    assert sorted(list_cells(queue, "status")) == ["Pending", "Pending"]
 
 
 def test_tag_and_user_counts_lead_to_lists_with_that_many_rows(client, login_as, make_user):
