@@ -15,6 +15,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from backoffice.admin.base import GatedModelView
+from backoffice.admin.fields import LocalDateTimeField
 from backoffice.admin.formatting import datetime_formatter, status_formatter
 from backoffice.extensions import db
 from backoffice.models import Post, User
@@ -65,7 +66,7 @@ class PostView(GatedModelView):
     }
     column_formatters_detail = {"body": lambda v, c, m, n: Markup(clean_html(m.body))}
     form_columns = ["title", "slug", "body", "status", "published_at", "tags"]
-    form_overrides = {"body": TextAreaField}
+    form_overrides = {"body": TextAreaField, "published_at": LocalDateTimeField}
     # Declared by hand: the column is required, the field is not (empty -> from the title).
     form_extra_fields = {
         "slug": StringField(
