@@ -38,6 +38,12 @@ class AuditView(GatedModelView):
         "object_label": _l("Object"),
         "changes": _l("Changes"),
     }
+    # Stored in English for machines; shown in the reader's language (unknown values as stored).
+    column_choices = {
+        "action": [("create", _l("Created")), ("update", _l("Updated")), ("delete", _l("Deleted"))],
+        "object_type": [("Post", _l("Post")), ("Comment", _l("Comment")), ("Tag", _l("Tag")),
+                        ("Reminder", _l("Reminder")), ("User", _l("User")), ("Role", _l("Role"))],
+    }  # fmt: skip
     column_formatters = {"created_at": datetime_formatter, "changes": _changes_formatter}
 
     @property

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.model import typefmt
 from flask_babel import format_date, format_datetime, format_number
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -43,8 +43,12 @@ def status_formatter(view: Any, context: Any, model: Any, name: str) -> Markup:
 
 
 def _bool(view: Any, value: bool, name: str) -> Markup:
-    # Flask-Admin's own icon carries an English title ("active: true").
-    icon, label = ("fa-check-circle", _("Yes")) if value else ("fa-minus-circle", _("No"))
+    # Flask-Admin's own icon carries an English title ("active: true"); its catalogs have these.
+    icon, label = (
+        ("fa-check-circle", admin_gettext("Yes"))
+        if value
+        else ("fa-minus-circle", admin_gettext("No"))
+    )
     return Markup('<span class="fa {}" title="{}" aria-label="{}"></span>').format(
         icon, label, label
     )
