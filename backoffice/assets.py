@@ -10,7 +10,8 @@ from flask_assets import Bundle
 from backoffice.extensions import assets as environment
 
 # Registered once per process: webassets keeps a global registry per Environment.
-app_css = Bundle("css/app.css", filters="cssmin", output="gen/app.%(version)s.css")
+# rtl.css only applies under [dir="rtl"]; one bundle keeps it a single cached request.
+app_css = Bundle("css/app.css", "css/rtl.css", filters="cssmin", output="gen/app.%(version)s.css")
 app_js = Bundle("js/app.js", filters="jsmin", output="gen/app.%(version)s.js")
 environment.register("app_css", app_css)
 environment.register("app_js", app_js)

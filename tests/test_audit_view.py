@@ -11,7 +11,8 @@ import pytest
 from flask_admin.contrib.sqla.filters import FilterEqual, FilterLike
 from sqlalchemy import select
 
-from backoffice.admin.audit import TimeAfterFilter, TimeBetweenFilter
+from backoffice.admin.filters import DateTimeBetween as TimeBetweenFilter
+from backoffice.admin.filters import DateTimeGreater as TimeAfterFilter
 from backoffice.admin.links import history_url, list_url
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, Comment, Post, Reminder, Role, Tag, User

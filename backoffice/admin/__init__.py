@@ -13,6 +13,7 @@ from backoffice.admin.dashboard import DashboardView
 from backoffice.admin.media import MediaView
 from backoffice.admin.menu import add_badge
 from backoffice.admin.posts import PostView
+from backoffice.admin.profile import ProfileView
 from backoffice.admin.reminders import ReminderView
 from backoffice.admin.tags import TagView
 from backoffice.admin.users import RoleView, UserView
@@ -41,5 +42,7 @@ def init_app(app: Flask) -> Admin:
     admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=people))
     admin.add_view(RoleView(Role, name=_l("Roles"), endpoint="roles", category=people))
     admin.add_view(AuditView(AuditEntry, name=_l("Audit log"), endpoint="audit"))
+    # Not in the menu: the user name in the navbar links to it.
+    admin.add_view(ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
     add_badge(admin, "comments", pending_count)
     return admin

@@ -9,13 +9,13 @@ from typing import Any
 from flask import url_for
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_utc
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from backoffice.admin import audit_text
 from backoffice.admin.base import GatedModelView
+from backoffice.admin.filters import DateTimeBetween, DateTimeGreater, DateTimeSmaller
 from backoffice.admin.formatting import datetime_formatter
 from backoffice.admin.links import view_for_model
 from backoffice.extensions import db
@@ -24,26 +24,6 @@ from backoffice.models import AuditEntry, User
 
 ACTION_CHOICES = list(audit_text.ACTION_LABELS.items())
 OBJECT_TYPE_CHOICES = list(audit_text.OBJECT_TYPE_LABELS.items())
-
-
-class _LocalTime:
-    """Mixin for date filters: the typed time is the reader's local time; rows store UTC."""
-
-    def clean(self, value: str) -> Any:
-        cleaned = super().clean(value)  # type: ignore[misc]
-        return [to_utc(v) for v in cleaned] if isinstance(cleaned, list) else to_utc(cleaned)
-
-
-class TimeAfterFilter(_LocalTime, sqla_filters.DateTimeGreaterFilter):
-    pass
-
-
-class TimeBeforeFilter(_LocalTime, sqla_filters.DateTimeSmallerFilter):
-    pass
-
-
-class TimeBetweenFilter(_LocalTime, sqla_filters.DateTimeBetweenFilter):
-    pass
 
 
 def object_links(entries: Iterable[AuditEntry]) -> dict[tuple[str, str], str]:
@@ -122,9 +102,9 @@ class AuditView(GatedModelView):
             AuditEntry.object_type, _l("Object type"), options=OBJECT_TYPE_CHOICES
         ),
         sqla_filters.FilterEqual(AuditEntry.object_id, _l("Object ID")),
-        TimeAfterFilter(AuditEntry.created_at, _l("Time")),
-        TimeBeforeFilter(AuditEntry.created_at, _l("Time")),
-        TimeBetweenFilter(AuditEntry.created_at, _l("Time")),
+        DateTimeGreater(AuditEntry.created_at, _l("Time")),
+        DateTimeSmaller(AuditEntry.created_at, _l("Time")),
+        DateTimeBetween(AuditEntry.created_at, _l("Time")),
     ]
     column_labels = {
         "created_at": _l("Time"),

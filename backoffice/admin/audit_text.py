@@ -11,18 +11,19 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_pgettext, ngettext
 from markupsafe import Markup, escape
 
 from backoffice.i18n.selectors import text_direction
 
+# A context of their own: "Created"/"Updated" are also date column headers ("created on").
 ACTION_LABELS = {
-    "create": _l("Created"),
-    "update": _l("Updated"),
-    "delete": _l("Deleted"),
-    "merge": _l("Merged"),
-    "moderate": _l("Moderated"),
-    "undo": _l("Undone"),
+    "create": lazy_pgettext("audit action", "Created"),
+    "update": lazy_pgettext("audit action", "Updated"),
+    "delete": lazy_pgettext("audit action", "Deleted"),
+    "merge": lazy_pgettext("audit action", "Merged"),
+    "moderate": lazy_pgettext("audit action", "Moderated"),
+    "undo": lazy_pgettext("audit action", "Undone"),
 }
 
 OBJECT_TYPE_LABELS = {

@@ -16,6 +16,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from backoffice.admin.filters import LocalTimeFilterConverter
+from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
 from backoffice.admin.links import history_url
 from backoffice.extensions import db
 from backoffice.ids import parse_id, parse_ids
@@ -76,6 +78,10 @@ class GatedModelView(RoleGated, ModelView):
     column_display_pk = False
     # Each view eager-loads exactly what it shows (see get_query); no automatic joins.
     column_auto_select_related = False
+    # Dates in the reader's time zone and locale, numbers with locale grouping, everywhere.
+    column_type_formatters = LIST_TYPE_FORMATTERS
+    column_type_formatters_detail = DETAIL_TYPE_FORMATTERS
+    filter_converter = LocalTimeFilterConverter()
 
     def __init__(self, model: type, **kwargs: Any) -> None:
         super().__init__(model, db, **kwargs)

@@ -14,7 +14,7 @@ from babel.dates import format_skeleton
 from flask import url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, get_locale, npgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -61,11 +61,13 @@ def dashboard_cards() -> list[Card]:
         queries["users"] = stats.count_of(User)
     numbers = stats.counts(queries)
     labels = {
-        "pending_comments": lambda n: ngettext("Pending comment", "Pending comments", n),
-        "drafts": lambda n: ngettext("Draft", "Drafts", n),
-        "published": lambda n: ngettext("Published post", "Published posts", n),
-        "tags": lambda n: ngettext("Tag", "Tags", n),
-        "users": lambda n: ngettext("User", "Users", n),
+        "pending_comments": lambda n: npgettext(
+            "dashboard card", "Pending comment", "Pending comments", n
+        ),
+        "drafts": lambda n: npgettext("dashboard card", "Draft", "Drafts", n),
+        "published": lambda n: npgettext("dashboard card", "Published post", "Published posts", n),
+        "tags": lambda n: npgettext("dashboard card", "Tag", "Tags", n),
+        "users": lambda n: npgettext("dashboard card", "User", "Users", n),
     }
     urls = {
         "pending_comments": lambda: url_for("comments.index_view", status="pending"),

@@ -1,10 +1,15 @@
-"""Column formatters: localized dates and translated status names in list views."""
+"""Column formatters: dates in the reader's locale and time zone, numbers with the locale's
+grouping, translated status names and yes/no icons, for list and details views alike."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from flask_babel import format_datetime
+from flask_admin.babel import gettext as admin_gettext
+from flask_admin.model import typefmt
+from flask_babel import format_date, format_datetime, format_number
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -18,10 +23,14 @@ STATUS_LABELS = {
 }
 
 
-def datetime_formatter(view: Any, context: Any, model: Any, name: str) -> str:
-    """A stored UTC time in the reader's locale and time zone."""
-    value = getattr(model, name)
+def format_stored_datetime(value: datetime | None) -> str:
+    """A stored naive-UTC time in the reader's locale and time zone ("" for none)."""
     return format_datetime(value, "medium") if value else ""
+
+
+def datetime_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    """Column formatter: a stored UTC time in the reader's locale and time zone."""
+    return format_stored_datetime(getattr(model, name))
 
 
 def status_formatter(view: Any, context: Any, model: Any, name: str) -> Markup:
@@ -31,3 +40,34 @@ def status_formatter(view: Any, context: Any, model: Any, name: str) -> Markup:
     return Markup('<span class="badge badge-status badge-{}">{}</span>').format(
         escape(value), escape(str(label))
     )
+
+
+def _bool(view: Any, value: bool, name: str) -> Markup:
+    # Flask-Admin's own icon carries an English title ("active: true"); its catalogs have these.
+    icon, label = (
+        ("fa-check-circle", admin_gettext("Yes"))
+        if value
+        else ("fa-minus-circle", admin_gettext("No"))
+    )
+    return Markup('<span class="fa {}" title="{}" aria-label="{}"></span>').format(
+        icon, label, label
+    )
+
+
+def _datetime(view: Any, value: datetime, name: str) -> str:
+    return format_stored_datetime(value)
+
+
+def _date(view: Any, value: date, name: str) -> str:
+    return format_date(value, "medium")
+
+
+def _number(view: Any, value: int | float | Decimal, name: str) -> str:
+    return format_number(value)
+
+
+# Flask-Admin takes the first isinstance match: bool (an int) and datetime (a date) come first.
+_LOCALIZED = {bool: _bool, datetime: _datetime, date: _date, int: _number, float: _number,
+              Decimal: _number}  # fmt: skip
+LIST_TYPE_FORMATTERS = {**typefmt.BASE_FORMATTERS, **_LOCALIZED}
+DETAIL_TYPE_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, **_LOCALIZED}

@@ -8,9 +8,6 @@ from flask import abort, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import (
     BaseSQLAFilter,
-    DateTimeBetweenFilter,
-    DateTimeGreaterFilter,
-    DateTimeSmallerFilter,
     FilterEqual,
 )
 from flask_babel import format_number, ngettext
@@ -26,6 +23,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.comments import PostFilter
+from backoffice.admin.fields import LocalDateTimeField
+from backoffice.admin.filters import DateTimeBetween, DateTimeGreater, DateTimeSmaller
 from backoffice.admin.formatting import datetime_formatter, status_formatter
 from backoffice.admin.links import list_url
 from backoffice.extensions import db
@@ -98,9 +97,9 @@ class PostView(GatedModelView):
         StatusFilter(Post.status, _l("Status"), options=POST_STATUS_CHOICES),
         AuthorFilter(Post.author_id, _l("Author")),
         TagFilter(Post.id, _l("Tag")),  # the column only tells Flask-Admin "no join"
-        DateTimeBetweenFilter(Post.published_at, _l("Publish date")),
-        DateTimeGreaterFilter(Post.published_at, _l("Publish date")),
-        DateTimeSmallerFilter(Post.published_at, _l("Publish date")),
+        DateTimeBetween(Post.published_at, _l("Publish date")),
+        DateTimeGreater(Post.published_at, _l("Publish date")),
+        DateTimeSmaller(Post.published_at, _l("Publish date")),
     ]
     column_details_list = [
         "title", "slug", "author", "status", "tags", "published_at", "created_at", "updated_at",
@@ -130,7 +129,7 @@ class PostView(GatedModelView):
     }
     column_formatters_detail = {"body": lambda v, c, m, n: Markup(clean_html(m.body))}
     form_columns = ["title", "slug", "body", "status", "published_at", "tags"]
-    form_overrides = {"body": TextAreaField}
+    form_overrides = {"body": TextAreaField, "published_at": LocalDateTimeField}
     # Declared by hand: the column is required, the field is not (empty -> from the title).
     form_extra_fields = {
         "slug": StringField(

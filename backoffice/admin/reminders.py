@@ -6,17 +6,17 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_utc
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from backoffice.admin.base import GatedModelView
+from backoffice.admin.fields import LocalDateTimeField
 from backoffice.admin.formatting import datetime_formatter
 from backoffice.models._time import utcnow
 
 
 def not_in_past(form: Any, field: Any) -> None:
-    """Refuse a date before now (the input is read in the user's time zone)."""
-    if field.data is not None and to_utc(field.data) < utcnow():
+    """Refuse a date before now (the field has already turned local input into UTC)."""
+    if field.data is not None and field.data < utcnow():
         raise ValidationError(_("The date must not be in the past."))
 
 
@@ -30,11 +30,10 @@ class ReminderView(GatedModelView):
     column_labels = {"date": _l("Date"), "email": _l("E-mail"), "text": _l("Text")}
     column_formatters = {"date": datetime_formatter}
     form_columns = ["date", "email", "text"]
+    form_overrides = {"date": LocalDateTimeField}
     form_args = {
-        "date": {"validators": [DataRequired(), not_in_past]},
+        # InputRequired, not DataRequired: that one would replace "not a valid date" by "required".
+        "date": {"validators": [InputRequired(), not_in_past]},
         "email": {"validators": [DataRequired(), Email(), Length(max=255)]},
         "text": {"validators": [DataRequired()]},
     }
-
-    def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
-        model.date = to_utc(form.date.data)

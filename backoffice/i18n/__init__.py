@@ -11,7 +11,7 @@ from backoffice.i18n.selectors import html_lang, select_locale, select_timezone,
 def init_app(app: Flask) -> None:
     """Initialise Flask-Babel and register the switch endpoint and template helpers."""
     from backoffice.i18n import admin_domain
-    from backoffice.i18n.switch import bp
+    from backoffice.i18n.switch import bp, return_path
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     admin_domain.install(app)
@@ -23,4 +23,5 @@ def init_app(app: Flask) -> None:
             "html_lang": html_lang,
             "text_direction": text_direction,
             "languages": app.config["LANGUAGES"],
+            "switcher_next": return_path,
         }

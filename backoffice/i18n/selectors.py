@@ -6,6 +6,8 @@ from flask import current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from backoffice.i18n.timezones import is_allowed_timezone
+
 
 def supported_locales() -> list[str]:
     return list(current_app.config["LANGUAGES"])
@@ -28,18 +30,18 @@ def select_locale() -> str:
         code = normalize_locale(candidate)
         if code:
             return code
-    for value, _quality in request.accept_languages:
-        code = normalize_locale(value)
+    for value, quality in request.accept_languages:
+        code = normalize_locale(value) if quality > 0 else None  # q=0 means "not this one"
         if code:
             return code
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def select_timezone() -> str | None:
-    """The signed-in user's time zone, else the configured default."""
-    if current_user.is_authenticated and current_user.timezone:
+def select_timezone() -> str:
+    """The signed-in user's time zone if it is on the allow-list, else the configured default."""
+    if current_user.is_authenticated and is_allowed_timezone(current_user.timezone):
         return current_user.timezone
-    return None
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 def html_lang() -> str:

@@ -1,0 +1,201 @@
+"""Right-to-left Arabic and left-to-right German as a real browser lays them out.
+
+Headless Chromium (Debian's package) through Playwright against a live server; screenshots of
+the posts list in every language land in ``artifacts/posts-list-<lang>.png``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, sign_in
+from werkzeug.serving import make_server
+
+from backoffice import create_app
+from backoffice.accounts import create_user
+from backoffice.extensions import db
+from backoffice.models import Comment, Post, Tag
+from backoffice.models._time import utcnow
+from config import LANGUAGES
+
+pytestmark = pytest.mark.browser
+
+USER, PASSWORD = "lina", "browser password"
+WIDTH, HEIGHT = 1280, 800
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free loopback port with an admin, a few posts, tags and comments."""
+    db_file = tmp_path_factory.mktemp("live-i18n") / "browser.db"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}")
+    with app.app_context():
+        db.create_all()
+        admin = create_user(db.session, USER, PASSWORD, ["admin"])
+        tags = [Tag(title="Flask"), Tag(title="Babel")]
+        for number in range(1, 4):
+            post = Post(title=f"Post number {number}", slug=f"post-{number}", author=admin,
+                        status="published", published_at=utcnow() - timedelta(days=number),
+                        body="<p>Text</p>", tags=tags[: number % 3])  # fmt: skip
+            db.session.add(post)
+            db.session.add(Comment(post=post, author_name="Ana", text="Nice", status="approved"))
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail("Chromium is required for the browser tests: apt-get install chromium.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:
+    """A signed-in admin's tab."""
+    context = browser.new_context(locale="en-US", viewport={"width": WIDTH, "height": HEIGHT})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, USER, PASSWORD)
+    page.wait_for_url(f"{live_server}/admin/")
+    yield page
+    context.close()
+
+
+def switch_to(page, lang: str) -> None:
+    """Pick ``lang`` in the navbar switcher, as a person would."""
+    if page.locator("html").get_attribute("lang") == lang:
+        return  # already chosen (the profile remembers the last choice): no change event
+    with page.expect_navigation():
+        page.select_option("#admin-navbar-collapse select[name=locale]", lang)
+    assert page.locator("html").get_attribute("lang") == lang
+
+
+def box(page, selector: str) -> dict[str, float]:
+    found = page.locator(selector).first.bounding_box()
+    assert found, f"{selector} is not displayed"
+    return found
+
+
+def layout(page) -> dict[str, object]:
+    """Where the brand, the first menu item and the table's header cells are."""
+    return {
+        "brand": box(page, "[data-testid=brand]"),
+        "first_item": box(page, "#admin-navbar-collapse .navbar-nav > li:first-child"),
+        "first_th": box(page, "table.model-list thead th:first-child"),
+        "last_th": box(page, "table.model-list thead th:last-child"),
+        "first_tab": box(page, ".nav-tabs > li:first-child"),
+        "table": box(page, "table.model-list"),
+        "navbar": box(page, "nav.navbar"),
+        "direction": page.evaluate(
+            "getComputedStyle(document.querySelector('table.model-list')).direction"
+        ),
+        "th_align": page.evaluate(
+            "getComputedStyle(document.querySelector('table.model-list th')).textAlign"
+        ),
+    }
+
+
+def right(b: dict[str, float]) -> float:
+    return b["x"] + b["width"]
+
+
+def center(b: dict[str, float]) -> float:
+    return b["x"] + b["width"] / 2
+
+
+def test_arabic_admin_is_laid_out_right_to_left(page, live_server):
+    switch_to(page, "ar")
+    page.goto(f"{live_server}/admin/posts/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    found = layout(page)
+    assert center(found["brand"]) > WIDTH / 2  # brand on the right half
+    assert found["first_item"]["x"] + found["first_item"]["width"] <= found["brand"]["x"]
+    assert found["direction"] == "rtl"
+    assert found["first_th"]["x"] > found["last_th"]["x"]
+    # Mirrored spacing, not just reversed flow: no left-to-right margins left on the right.
+    assert right(found["navbar"]) - right(found["brand"]) <= 17  # the navbar's own padding
+    assert abs(right(found["first_tab"]) - right(found["table"])) <= 2
+    assert found["th_align"] in ("right", "start")
+
+
+def test_arabic_dropdowns_open_under_their_toggle_aligned_right(page, live_server):
+    switch_to(page, "ar")
+    page.goto(f"{live_server}/admin/posts/")
+    for toggle in ("#admin-navbar-collapse .dropdown-toggle", ".nav-tabs .dropdown-toggle"):
+        page.locator(toggle).first.click()
+        menu = page.locator(f"{toggle} ~ .dropdown-menu").first
+        menu.wait_for(state="visible")
+        toggle_box, menu_box = box(page, toggle), menu.bounding_box()
+        right_edge = toggle_box["x"] + toggle_box["width"]
+        assert abs(menu_box["x"] + menu_box["width"] - right_edge) <= 2, (toggle, menu_box)
+        assert menu_box["y"] >= toggle_box["y"] + toggle_box["height"] - 2  # below, not over
+        assert menu_box["x"] >= 0
+        page.keyboard.press("Escape")
+        page.mouse.click(5, HEIGHT - 5)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(f"{live_server}/admin/profile/")
+    page.screenshot(path=str(ARTIFACTS / "profile-ar.png"), full_page=True)
+    page.goto(f"{live_server}/admin/posts/edit/?id=1")
+    page.screenshot(path=str(ARTIFACTS / "posts-edit-ar.png"), full_page=True)
+
+
+def test_arabic_public_blog_is_right_to_left(page, live_server):
+    switch_to(page, "ar")
+    page.goto(f"{live_server}/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    brand, heading = box(page, ".navbar-brand"), box(page, "h1")
+    assert center(brand) > WIDTH / 2
+    assert heading["x"] + heading["width"] > WIDTH / 2  # the heading starts on the right
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "blog-ar.png"), full_page=True)
+
+
+def test_german_admin_is_laid_out_left_to_right(page, live_server):
+    switch_to(page, "de")
+    page.goto(f"{live_server}/admin/posts/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    found = layout(page)
+    assert center(found["brand"]) < WIDTH / 2
+    assert found["first_item"]["x"] >= found["brand"]["x"] + found["brand"]["width"]
+    assert found["direction"] == "ltr"
+    assert found["first_th"]["x"] < found["last_th"]["x"]
+    assert found["brand"]["x"] - found["navbar"]["x"] <= 17
+    assert abs(found["first_tab"]["x"] - found["table"]["x"]) <= 2
+    assert found["th_align"] in ("left", "start")
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_posts_list_screenshot(page, live_server, lang):
+    switch_to(page, lang)
+    page.goto(f"{live_server}/admin/posts/")
+    assert page.locator("html").get_attribute("dir") == LANGUAGES[lang][1]
+    assert page.locator("text=Post number 1").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"posts-list-{lang}.png"), full_page=True)
+
+
+def test_switching_language_keeps_the_page_and_its_query_string(page, live_server):
+    page.goto(f"{live_server}/admin/posts/?sort=1")
+    switch_to(page, "es" if page.locator("html").get_attribute("lang") != "es" else "fr")
+    assert page.url == f"{live_server}/admin/posts/?sort=1"
+    page.goto(f"{live_server}/admin/posts/?sort=0&desc=1&search=number")
+    switch_to(page, "ar")
+    assert page.url == f"{live_server}/admin/posts/?sort=0&desc=1&search=number"
+    assert page.locator("html").get_attribute("dir") == "rtl"
