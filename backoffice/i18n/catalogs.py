@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -27,6 +28,7 @@ TRANSLATIONS = ROOT / "translations"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
             "lazy_pgettext": ((1, "c"), 2)}  # fmt: skip
+EXTRA_FORM = re.compile(rb"^msgstr\[(\d+)\]", re.M)
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[^{}]*\}")
 
 
@@ -148,11 +150,25 @@ def _placeholders(text: str) -> list[str]:
 
 def check_catalog(path: Path) -> list[str]:
     """Problems in one catalog: untranslated, fuzzy, placeholder or plural-form mismatches."""
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
+    raw = path.read_bytes()
+    catalog = read_po(io.BytesIO(raw))
     problems = []
     path = path.resolve()
     name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    if catalog.locale is not None:
+        wanted = get_plural(catalog.locale).num_plurals
+        if catalog.num_plurals != wanted:
+            problems.append(
+                f"{name}: the header has {catalog.num_plurals} plural forms, "
+                f"{catalog.locale} needs {wanted}"
+            )
+    # Babel silently drops surplus forms on reading; the file itself must not have them.
+    surplus = [int(n) for n in EXTRA_FORM.findall(raw) if int(n) >= catalog.num_plurals]
+    if surplus:
+        problems.append(
+            f"{name}: {len(surplus)} plural translation(s) beyond the language's "
+            f"{catalog.num_plurals} forms"
+        )
     for message in catalog:
         if not message.id:
             continue
@@ -177,24 +193,30 @@ def check_catalog(path: Path) -> list[str]:
     return problems
 
 
+def _keys(catalog: Catalog) -> set[tuple[object, str | None]]:
+    # A message is its id *and* its context: "Created" and pgettext("audit action", "Created")
+    # are two messages.
+    return {(m.id, m.context) for m in catalog if m.id}
+
+
 def check() -> CheckReport:
     """Everything ``flask translate check`` verifies."""
     report = CheckReport()
     with TEMPLATE.open("rb") as handle:
         template = read_po(handle)
     fresh = extract_catalog()
-    missing = {m.id for m in fresh if m.id} - {m.id for m in template if m.id}
-    stale = {m.id for m in template if m.id} - {m.id for m in fresh if m.id}
+    missing = _keys(fresh) - _keys(template)
+    stale = _keys(template) - _keys(fresh)
     if missing or stale:
         report.problems.append(
             f"babel/messages.pot is out of date ({len(missing)} new, {len(stale)} removed "
             "messages): run 'flask translate extract' and 'flask translate update'"
         )
-    template_ids = {m.id for m in template if m.id}
+    template_ids = _keys(template)
     for lang in languages():
         path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
         with path.open("rb") as handle:
-            ids = {m.id for m in read_po(handle) if m.id}
+            ids = _keys(read_po(handle))
         if template_ids - ids:
             report.problems.append(
                 f"{path.relative_to(ROOT)} lacks {len(template_ids - ids)} messages of the "
