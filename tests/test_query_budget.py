@@ -1,0 +1,59 @@
+"""Every list view runs the same number of SQL statements for a page of 20 and of 100 rows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from backoffice.admin.links import model_views
+from backoffice.extensions import db
+from backoffice.models import Comment, Post, Reminder, Tag
+
+ROWS = 110
+
+
+@pytest.fixture
+def full_lists(app, make_user):
+    """More than 100 rows in every list, with the relations each list shows."""
+    authors = [make_user(f"writer{i}", "author") for i in range(ROWS)]
+    tags = [Tag(title=f"tag {i}") for i in range(ROWS)]
+    posts = [Post(title=f"post {i}", slug=f"post-{i}", author=authors[i % 7],
+                  tags=[tags[i], tags[(i + 1) % ROWS]]) for i in range(ROWS)]  # fmt: skip
+    comments = [Comment(post=posts[i], author_name=f"r{i}", text="t", moderated_by=authors[0])
+                for i in range(ROWS)]  # fmt: skip
+    soon = datetime(2030, 1, 1)
+    reminders = [Reminder(date=soon + timedelta(days=i), email=f"r{i}@example.org", text="x")
+                 for i in range(ROWS)]  # fmt: skip
+    db.session.add_all([*tags, *posts, *comments, *reminders])
+    db.session.commit()
+
+
+def list_endpoints() -> list[str]:
+    return ["posts", "comments", "tags", "reminders", "users", "audit"]
+
+
+def test_every_model_view_is_budgeted(app):
+    with app.test_request_context():
+        endpoints = {view.endpoint for view in model_views()}
+    assert endpoints - {"roles"} == set(list_endpoints())  # roles: four fixed rows
+
+
+@pytest.mark.parametrize("endpoint", list_endpoints())
+def test_statements_do_not_grow_with_the_page_size(
+    app, client, login_as, full_lists, count_queries, endpoint
+):
+    login_as("admin")
+    view = next(v for v in model_views() if v.endpoint == endpoint)
+    first_column = f'<td class="col-{view._list_columns[0][0]}">'
+    url = f"/admin/{endpoint}/" + ("?status=all&" if endpoint == "comments" else "?")
+    client.get(url + "page_size=20")  # warm up
+    counts = []
+    for size in (20, 100):
+        with count_queries as counted:
+            response = client.get(f"{url}page_size={size}")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count(first_column) == size
+        counts.append(len(counted))
+    assert counts[0] == counts[1], counted.statements
+    assert counts[0] <= 10
