@@ -118,13 +118,16 @@ def test_resolver_accepts_plain_paths_inside(app, uploads, outside):
 
 # --- path escapes, operation by operation -------------------------------------------------
 
+# Not found, or (a NUL anywhere in the request) a bad request: either way nothing happens.
+REFUSED = (400, 404)
+
 
 @pytest.mark.parametrize("path", HOSTILE_PATHS)
 @pytest.mark.parametrize("url", ["/admin/media/b/", "/admin/media/download/", "/media/"])
 def test_hostile_paths_cannot_be_listed_or_downloaded(client, login_as, outside, url, path):
     login_as("admin")
     response = client.get(url + path, follow_redirects=True)
-    assert response.status_code == 404
+    assert response.status_code in REFUSED
     assert "the secret" not in page(response)
     assert ">secret.txt<" not in page(response)  # not listed (the URL itself may be echoed)
 
@@ -136,7 +139,7 @@ def test_hostile_paths_cannot_receive_uploads(client, login_as, csrf, uploads, o
     response = upload(client, csrf(), "new.png", PNG, folder=path)
     if response.status_code == 308:  # "//etc/passwd": Werkzeug merges the slashes first
         response = upload(client, csrf(), "new.png", PNG, url=response.location)
-    assert response.status_code == 404
+    assert response.status_code in REFUSED
     assert snapshot(uploads, outside) == before
 
 
@@ -149,7 +152,7 @@ def test_hostile_paths_cannot_receive_folders(client, login_as, csrf, uploads, o
         data={"name": "evil", "csrf_token": csrf()},
         follow_redirects=True,
     )
-    assert response.status_code == 404
+    assert response.status_code in REFUSED
     assert snapshot(uploads, outside) == before
 
 

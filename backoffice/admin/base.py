@@ -25,6 +25,8 @@ from backoffice.security.redirects import current_path
 from backoffice.security.roles import can
 
 log = logging.getLogger(__name__)
+#: No list has more pages than this (10 million rows at 100 a page).
+MAX_PAGE = 100_000
 
 
 class RoleGated:
@@ -102,9 +104,10 @@ class GatedModelView(RoleGated, ModelView):
         return super().handle_view_exception(exc)
 
     def _get_list_extra_args(self) -> Any:
-        # A negative ?page= would become a negative OFFSET, which PostgreSQL rejects.
+        # ?page= becomes an OFFSET: negative ones are refused by PostgreSQL, huge ones overflow
+        # the database's integers. Past the last page simply shows an empty page.
         args = super()._get_list_extra_args()
-        args.page = max(args.page or 0, 0)
+        args.page = min(max(args.page or 0, 0), MAX_PAGE)
         args.page_size = max(args.page_size or 0, 0)
         return args
 

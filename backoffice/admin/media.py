@@ -194,6 +194,9 @@ class MediaView(RoleGated, FileAdmin):
             if name in JSON_VIEWS:
                 return _json_error(_("You may not upload files."), 403)
             abort(403)
+        if name in ("rename", "delete") and not request.values.get("path"):
+            # Upstream reads os.path.basename(None) here and fails with a server error.
+            return redirect(self.get_url(".index_view"))
         if name in FOLDER_VIEWS and kwargs.get("path") is not None:
             folder = paths.resolve(kwargs["path"])
             if folder is None or not os.path.isdir(folder):
