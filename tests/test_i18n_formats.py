@@ -140,3 +140,13 @@ def test_yes_and_no_are_translated_not_flask_admins_english_titles(app):
         no = str(DETAIL_TYPE_FORMATTERS[bool](None, False, "active"))
     assert 'title="Ja"' in yes and "true" not in yes
     assert 'title="Nein"' in no
+
+
+def test_the_list_tab_counts_rows_with_the_locales_grouping(client, login_as, csrf):
+    from backoffice.models import Tag
+
+    login_as("editor")
+    db.session.execute(Tag.__table__.insert(), [{"title": f"t{i}"} for i in range(1234)])
+    db.session.commit()
+    client.post("/language", data={"locale": "de", "csrf_token": csrf()})
+    assert "Liste (1.234)" in client.get("/admin/tags/").get_data(as_text=True)

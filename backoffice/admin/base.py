@@ -10,6 +10,7 @@ from flask_admin import AdminIndexView, BaseView
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -110,6 +111,12 @@ class GatedModelView(RoleGated, ModelView):
         args.page = min(max(args.page or 0, 0), MAX_PAGE)
         args.page_size = max(args.page_size or 0, 0)
         return args
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        # The list's "List (12345)" prints the raw number: give it the locale's grouping.
+        if isinstance(kwargs.get("count"), int) and kwargs["count"]:
+            kwargs["count"] = format_number(kwargs["count"])
+        return super().render(template, **kwargs)
 
     def history_url(self, obj: Any) -> str | None:
         """The audit log filtered to ``obj``, if the current user may read the audit log."""
