@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask, g
@@ -166,3 +167,37 @@ class QueryCounter:
 def count_queries(app: Flask) -> QueryCounter:
     """``with count_queries as q: client.get(...)``; then ``len(q)`` statements were sent."""
     return QueryCounter()
+
+
+# -- browser tests ---------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium (Debian's package) for every browser test; missing = failure."""
+    import shutil
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(
+            "Chromium is required for the browser tests: run scripts/test.sh, which installs "
+            "Debian's 'chromium' package, or apt-get install chromium."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

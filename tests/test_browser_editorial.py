@@ -14,7 +14,7 @@ from backoffice import create_app
 from backoffice.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
-from tests.test_browser import ARTIFACTS, browser, page, sign_in  # noqa: F401 (fixtures)
+from tests.test_browser import ARTIFACTS, page, sign_in  # noqa: F401 (page: a fixture)
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser password"

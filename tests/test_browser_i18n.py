@@ -6,14 +6,12 @@ the posts list in every language land in ``artifacts/posts-list-<lang>.png``.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, sign_in
+from test_browser import ARTIFACTS, sign_in
 from werkzeug.serving import make_server
 
 from backoffice import create_app
@@ -50,20 +48,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("Chromium is required for the browser tests: apt-get install chromium.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -199,3 +183,26 @@ def test_switching_language_keeps_the_page_and_its_query_string(page, live_serve
     switch_to(page, "ar")
     assert page.url == f"{live_server}/admin/posts/?sort=0&desc=1&search=number"
     assert page.locator("html").get_attribute("dir") == "rtl"
+
+
+def test_date_pickers_speak_the_language_and_open_towards_the_text(page, live_server):
+    switch_to(page, "de")
+    page.goto(f"{live_server}/admin/posts/new/")
+    page.click("input#published_at")
+    picker = page.locator(".daterangepicker").first
+    picker.wait_for(state="visible")
+    assert "Dez." in picker.locator(".monthselect").first.inner_text()
+    assert picker.locator("th", has_text="Mo.").count() >= 1
+    assert picker.locator(".applyBtn").inner_text().strip() == "Übernehmen"
+    page.keyboard.press("Escape")
+
+    switch_to(page, "ar")
+    page.goto(f"{live_server}/admin/posts/new/")
+    page.click("input#published_at")
+    picker = page.locator(".daterangepicker").first
+    picker.wait_for(state="visible")
+    assert "ديسمبر" in picker.locator(".monthselect").first.inner_text()
+    field = box(page, "input#published_at")
+    opened = picker.bounding_box()
+    assert abs(right(opened) - right(field)) < 40  # anchored at the field's right edge
+    page.screenshot(path=str(ARTIFACTS / "date-picker-ar.png"))

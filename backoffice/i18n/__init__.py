@@ -11,6 +11,7 @@ from backoffice.i18n.selectors import html_lang, select_locale, select_timezone,
 def init_app(app: Flask) -> None:
     """Initialise Flask-Babel and register the switch endpoint and template helpers."""
     from backoffice.i18n import admin_domain
+    from backoffice.i18n.picker import picker_locale
     from backoffice.i18n.switch import bp, return_path
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -24,4 +25,5 @@ def init_app(app: Flask) -> None:
             "text_direction": text_direction,
             "languages": app.config["LANGUAGES"],
             "switcher_next": return_path,
+            "picker_locale": picker_locale,
         }

@@ -13,6 +13,28 @@
     });
   }
 
+  // Flask-Admin's date pickers (bootstrap-daterangepicker) speak English unless given a
+  // locale: wrap the plugin, on the admin pages that have it, before Flask-Admin's form.js
+  // creates its pickers (both run when the DOM is ready; ours is registered first).
+  function localizeDatePickers() {
+    var $ = window.jQuery;
+    var data = document.getElementById("picker-locale");
+    if (!$ || !$.fn.daterangepicker || !data) {
+      return;
+    }
+    var settings = JSON.parse(data.textContent);
+    var original = $.fn.daterangepicker;
+    $.fn.daterangepicker = function (options, callback) {
+      var merged = $.extend(true, {}, options || {}, { locale: settings.locale });
+      merged.opens = settings.opens;
+      return original.call(this, merged, callback);
+    };
+  }
+
+  if (window.jQuery) {
+    window.jQuery(localizeDatePickers);
+  }
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", wireLanguageSwitchers);
   } else {
