@@ -141,3 +141,24 @@ def test_a_context_of_its_own_is_a_message_of_its_own(runner, project_copy):
     result = runner.invoke(args=["translate", "check"])
     assert result.exit_code != 0
     assert "out of date (1 new" in result.output
+
+
+# Flask-Admin prints these inside onclick="confirm('…')": a straight apostrophe in a
+# translation would end the JavaScript string, and the delete would go through unasked.
+IN_JAVASCRIPT_STRINGS = [
+    "Are you sure you want to delete this record?",
+    "Are you sure you want to delete \\'%(name)s\\' recursively?",
+    "Are you sure you want to delete \\'%(name)s\\'?",
+]
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "es", "pt", "ar"])
+def test_confirmations_shown_by_javascript_contain_no_straight_apostrophe(lang):
+    from babel.messages.pofile import read_po
+
+    with (catalogs.TRANSLATIONS / lang / "LC_MESSAGES" / "admin.po").open("rb") as handle:
+        catalog = read_po(handle)
+    for msgid in IN_JAVASCRIPT_STRINGS:
+        message = catalog.get(msgid)
+        assert message is not None and message.string, msgid
+        assert "'" not in message.string.replace("\\'", ""), (msgid, message.string)

@@ -100,5 +100,5 @@ def test_flask_admin_strings_come_from_the_projects_fresh_catalog(app):
     # The .mo shipped with Flask-Admin 2.2.1 lacks this German translation (it lags the .po).
     with app.test_request_context(), force_locale("de"):
         assert (
-            admin_gettext("Failed to create record.") == "Datensatz konnte nicht erstellt werden."
+            admin_gettext("Failed to create record.") == "Der Eintrag konnte nicht erstellt werden."
         )
