@@ -34,7 +34,8 @@ class Config:
 
     LANGUAGES = LANGUAGES
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "UTC"
+    # Users who have not chosen a time zone in their profile see times in this one.
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE") or "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

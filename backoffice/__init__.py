@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from backoffice.i18n.timezones import is_allowed_timezone
 from config import INSECURE_SECRET, Config, select_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +62,8 @@ def _check_config(app: Flask) -> None:
         )
     if not app.config.get("UPLOADS_DIR"):
         app.config["UPLOADS_DIR"] = str(Path(app.instance_path) / "uploads")
+    if not is_allowed_timezone(app.config["BABEL_DEFAULT_TIMEZONE"]):
+        raise RuntimeError(
+            f"Refusing to start: DEFAULT_TIMEZONE {app.config['BABEL_DEFAULT_TIMEZONE']!r} is "
+            "not an IANA time zone name (for example 'Europe/Berlin' or 'UTC')."
+        )

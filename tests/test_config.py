@@ -78,3 +78,20 @@ def test_development_toolbar_records_queries_and_lets_redirects_through():
     app = create_app("development", SQLALCHEMY_DATABASE_URI="sqlite://")
     assert app.config["SQLALCHEMY_RECORD_QUERIES"] is True
     assert app.config["DEBUG_TB_INTERCEPT_REDIRECTS"] is False
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "", "../etc/localtime", "localtime"])
+def test_an_unknown_default_time_zone_stops_the_app_with_a_clear_error(zone):
+    with pytest.raises(RuntimeError, match="not an IANA time zone name"):
+        create_app("testing", BABEL_DEFAULT_TIMEZONE=zone, SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_the_default_time_zone_is_shown_to_users_without_their_own(app):
+    from datetime import datetime
+
+    from flask_babel import format_datetime
+
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Tokyo"
+    with app.test_request_context():
+        shown = format_datetime(datetime(2026, 1, 1, 0, 0), "HH:mm")
+    assert shown == "09:00"
