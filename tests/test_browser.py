@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from conftest import browser_tab, serving
 
 from backoffice import create_app
 from backoffice.accounts import create_user
@@ -29,20 +28,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         editor = create_user(db.session, "eddie", "browser password", ["editor"])
         db.session.add(Post(title="Browser test post", slug="browser-test", author=editor))
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture
 def page(browser) -> Iterator[object]:
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with browser_tab(browser) as tab:
+        yield tab
 
 
 def sign_in(page, base: str, username: str, password: str, next_path: str = "") -> None:

@@ -3,18 +3,17 @@ moderating comments by clicking in the queue."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
+from conftest import serving
 from sqlalchemy import select
-from werkzeug.serving import make_server
+from test_browser import ARTIFACTS, page, sign_in  # noqa: F401 (page: a fixture)
 
 from backoffice import create_app
 from backoffice.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
-from tests.test_browser import ARTIFACTS, page, sign_in  # noqa: F401 (page: a fixture)
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser password"
@@ -47,11 +46,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object
             for name in ("Ann", "Ben", "Cy")
         )
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", app
-    server.shutdown()
+    with serving(app) as base:
+        yield base, app
 
 
 def test_editor_writes_a_post_in_ckeditor_and_previews_it(page, desk):  # noqa: F811

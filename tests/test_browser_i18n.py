@@ -6,13 +6,12 @@ the posts list in every language land in ``artifacts/posts-list-<lang>.png``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from conftest import browser_tab, serving
 from test_browser import ARTIFACTS, sign_in
-from werkzeug.serving import make_server
 
 from backoffice import create_app
 from backoffice.accounts import create_user
@@ -43,23 +42,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             db.session.add(post)
             db.session.add(Comment(post=post, author_name="Ana", text="Nice", status="approved"))
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as base:
+        yield base
 
 
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
     """A signed-in admin's tab."""
-    context = browser.new_context(locale="en-US", viewport={"width": WIDTH, "height": HEIGHT})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, live_server, USER, PASSWORD)
-    page.wait_for_url(f"{live_server}/admin/")
-    yield page
-    context.close()
+    with browser_tab(browser, WIDTH, HEIGHT) as page:
+        sign_in(page, live_server, USER, PASSWORD)
+        page.wait_for_url(f"{live_server}/admin/")
+        yield page
 
 
 def switch_to(page, lang: str) -> None:
