@@ -178,22 +178,24 @@ def test_switching_language_keeps_the_page_and_its_query_string(page, live_serve
     assert page.locator("html").get_attribute("dir") == "rtl"
 
 
-def test_date_pickers_speak_the_language_and_open_towards_the_text(page, live_server):
-    switch_to(page, "de")
+def open_date_picker(page, live_server, lang: str):
+    """The publish-date picker of a new post, opened in ``lang``."""
+    switch_to(page, lang)
     page.goto(f"{live_server}/admin/posts/new/")
     page.click("input#published_at")
     picker = page.locator(".daterangepicker").first
     picker.wait_for(state="visible")
+    return picker
+
+
+def test_date_pickers_speak_the_language_and_open_towards_the_text(page, live_server):
+    picker = open_date_picker(page, live_server, "de")
     assert "Dez." in picker.locator(".monthselect").first.inner_text()
     assert picker.locator("th", has_text="Mo.").count() >= 1
     assert picker.locator(".applyBtn").inner_text().strip() == "Übernehmen"
     page.keyboard.press("Escape")
 
-    switch_to(page, "ar")
-    page.goto(f"{live_server}/admin/posts/new/")
-    page.click("input#published_at")
-    picker = page.locator(".daterangepicker").first
-    picker.wait_for(state="visible")
+    picker = open_date_picker(page, live_server, "ar")
     assert "ديسمبر" in picker.locator(".monthselect").first.inner_text()
     field = box(page, "input#published_at")
     opened = picker.bounding_box()

@@ -70,18 +70,6 @@ def test_unknown_locale_is_refused_clearly(client, csrf, locale):
     assert html_lang(client.get("/login").get_data(as_text=True)) == "en"
 
 
-@pytest.mark.parametrize(
-    "hostile", ["//evil.example", "https://evil.example", "javascript:alert(1)", "/\\evil.example",
-                "http://localhost.evil.example/", "/\r\nLocation: http://evil.example"],
-)  # fmt: skip
-def test_language_switch_never_leaves_the_site(client, csrf, hostile):
-    response = client.post(
-        "/language", data={"locale": "de", "next": hostile, "csrf_token": csrf()}
-    )
-    assert response.status_code == 303
-    assert response.location == "/"
-
-
 def test_switcher_is_on_sign_in_error_and_blog_pages(client):
     for url in ("/login", "/", "/no-such-page"):
         html = client.get(url).get_data(as_text=True)

@@ -87,7 +87,7 @@ def test_a_post_only_address_is_not_offered_as_return_address(client, csrf):
 @pytest.mark.parametrize(
     "hostile", ["//evil.example/admin/", "https://evil.example/", "/\\evil.example",
                 "/\r\nLocation: http://evil.example", "javascript:alert(1)",
-                "/admin/\t/evil", "\\\\evil.example"],
+                "/admin/\t/evil", "\\\\evil.example", "http://localhost.evil.example/"],
 )  # fmt: skip
 def test_hostile_return_addresses_are_still_refused(client, csrf, hostile):
     response = client.post(
