@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,11 +70,30 @@ def _isolate_request_globals() -> None:
 
 
 @pytest.fixture
-def app(tmp_path) -> Iterator[Flask]:
+def app_config() -> dict[str, Any]:
+    """Extra config for the ``app`` fixture; a test module overrides this fixture to change it."""
+    return {}
+
+
+@pytest.fixture
+def catalog_copy(tmp_path) -> Path:
+    """A private, compiled copy of ``translations/`` (and the template) that tests may edit.
+
+    Use it as ``BABEL_TRANSLATION_DIRECTORIES`` through ``app_config``; the repository's own
+    catalogs are never written by a test.
+    """
+    target = tmp_path / "translations"
+    shutil.copytree(catalogs.TRANSLATIONS, target, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copy2(catalogs.TEMPLATE, tmp_path / "messages.pot")
+    catalogs.compile_all(target)
+    return target
+
+
+@pytest.fixture
+def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:
     # Each test gets its own media library folder; never the repository's instance/uploads.
-    app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=DATABASE_URL, UPLOADS_DIR=str(tmp_path / "uploads")
-    )
+    settings = {"UPLOADS_DIR": str(tmp_path / "uploads"), **app_config}
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=DATABASE_URL, **settings)
     app.before_request_funcs.setdefault(None, []).insert(0, _isolate_request_globals)
     with app.app_context():
         _prepare_database(app)

@@ -130,10 +130,10 @@ def update() -> list[str]:
     return updated
 
 
-def compile_all() -> list[Path]:
-    """Compile every ``.po`` under ``translations/`` to an ``.mo`` beside it, atomically."""
+def compile_all(directory: Path = TRANSLATIONS) -> list[Path]:
+    """Compile every ``.po`` under ``directory`` to an ``.mo`` beside it, atomically."""
     written = []
-    for po_path in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.po")):
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
         buffer = io.BytesIO()
