@@ -31,8 +31,6 @@ from backoffice.admin.translation_forms import (
 from backoffice.ids import parse_id
 from backoffice.workbench import access, plurals, store, transfer, update
 
-#: A catalog is a few hundred kilobytes; anything far bigger is not one.
-MAX_PO_BYTES = 2 * 1024 * 1024
 Rendered = str | tuple[str, int]
 
 
@@ -129,13 +127,15 @@ class TranslationsView(GatedView):
         if request.method == "GET":
             return self._upload_page(lang)
         upload = request.files.get("file")
-        data = upload.read(MAX_PO_BYTES + 1) if upload else b""
+        limit = _max_upload_bytes()
+        data = upload.read(limit + 1) if upload else b""
         if not data:
             return self._upload_page(lang, error=_("Choose a .po file to upload."))
-        if len(data) > MAX_PO_BYTES:
-            limit = format_number(MAX_PO_BYTES // 1024)
-            error = _("The file is larger than %(size)s KB.", size=limit)
-            return self._upload_page(lang, error=error)
+        if len(data) > limit:
+            size = format_number(limit // 1024)
+            return self._upload_page(
+                lang, error=_("The file is larger than %(size)s KB.", size=size)
+            )
         report = transfer.import_po(lang, data, current_user)
         if not report.ok:
             return self._upload_page(lang, problems=report.problems)
@@ -236,7 +236,7 @@ class TranslationsView(GatedView):
             lang=lang,
             error=error,
             problems=problems or [],
-            max_kb=format_number(MAX_PO_BYTES // 1024),
+            max_kb=format_number(_max_upload_bytes() // 1024),
             **self._helpers(),
         )
         return page, 400 if error or problems else 200
@@ -251,6 +251,10 @@ class TranslationsView(GatedView):
             "format_time": format_stored_datetime,
             "location_text": location_text,
         }
+
+
+def _max_upload_bytes() -> int:
+    return int(current_app.config["TRANSLATION_UPLOAD_MAX_BYTES"])
 
 
 def _conflict_entry(conflict: Exception) -> Any:
