@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from backoffice.workbench import store
 
 PENDING = "%(num)d pending"  # a plural entry, shown in the post list
 SINGULAR = "Choose a language from the list."  # a singular entry, a profile form error
+ZONE = "Site default (%(zone)s)"  # a singular entry with a placeholder
 
 
 @pytest.fixture
@@ -259,18 +261,47 @@ def test_save_and_next_opens_the_next_untranslated_entry(client, login_as, catal
     assert response.headers["Location"].endswith(f"key={key_of('de', SINGULAR)}")
 
 
-def test_missing_placeholder_is_refused_and_the_typed_text_kept(client, login_as):
-    login_as("admin")
-    page = client.get(edit_url("de", PENDING)).get_data(as_text=True)
-    before = store.get_entry("de", key_of("de", PENDING)).strings
-    data = {**form_of(page), "string-0": "ein ausstehender", "string-1": "%(num)d offen"}
-    response = client.post(edit_url("de", PENDING), data=data)
+def add_entry(catalogs: Path, lang: str, msgid: str) -> None:
+    """Give ``lang``'s catalog copy a new, untranslated entry (as "update from code" would)."""
+    rewrite(catalogs, lang, lambda catalog: catalog.add(msgid, "", [("templates/x.html", 1)]))
+
+
+def refused(client, lang: str, msgid: str, **typed: str) -> tuple[str, list[str]]:
+    """POST ``typed`` to the editor of ``msgid``: the re-rendered page and its error list."""
+    page = client.get(edit_url(lang, msgid)).get_data(as_text=True)
+    before = store.get_entry(lang, key_of(lang, msgid))
+    response = client.post(edit_url(lang, msgid), data={**form_of(page), **typed})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert 'data-testid="errors"' in html
-    assert "%(num)d" in html.split('data-testid="errors"')[1].split("</div>")[0]
-    assert ">ein ausstehender</textarea>" in html
-    assert store.get_entry("de", key_of("de", PENDING)).strings == before
+    assert store.get_entry(lang, key_of(lang, msgid)) == before  # nothing written
+    box = html.split('data-testid="errors"')[1].split("</div>")[0]
+    return html, [unescape(item) for item in re.findall(r"<li>([^<]*)</li>", box)]
+
+
+def test_missing_placeholder_is_refused_and_the_typed_text_kept(client, login_as):
+    login_as("admin")
+    html, errors = refused(client, "de", ZONE, **{"string-0": "Website-Standard (Zone)"})
+    assert errors == ["The translation lacks the placeholder %(zone)s."]
+    assert ">Website-Standard (Zone)</textarea>" in html
+
+
+def test_extra_placeholder_in_a_plural_form_is_refused_naming_the_form(client, login_as):
+    login_as("admin")
+    typed = {"string-0": "%(num)d von %(name)s", "string-1": "%(num)d offen"}
+    html, errors = refused(client, "de", PENDING, **typed)
+    assert errors == [
+        "Form 'one' has the placeholder %(name)s, which the source text does not have."
+    ]
+    assert unescape(">%(num)d von %(name)s</textarea>") in unescape(html)
+
+
+def test_mismatched_html_tags_are_refused(client, login_as, catalog_copy):
+    add_entry(catalog_copy, "de", "Read the <strong>guide</strong>.")
+    login_as("admin")
+    typed = {"string-0": "Lesen Sie den Leitfaden."}
+    html, errors = refused(client, "de", "Read the <strong>guide</strong>.", **typed)
+    assert sorted(errors) == ["The tag </strong> is missing.", "The tag <strong> is missing."]
+    assert ">Lesen Sie den Leitfaden.</textarea>" in html
 
 
 def test_a_warning_allows_the_save_and_is_shown(client, login_as):
@@ -373,7 +404,7 @@ def german_po(change) -> bytes:
 
 
 def _break_placeholder(catalog) -> None:
-    catalog[PENDING].string = ("ein ausstehender", "%(num)d ausstehend")
+    catalog[ZONE].string = "Website-Standard"
 
 
 def _say(text: str):

@@ -115,7 +115,7 @@ def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
          "--pythonpath", f"{ROOT},{ROOT / 'tests'}", "live_app:app"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"

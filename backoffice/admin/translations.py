@@ -178,12 +178,14 @@ class TranslationsView(GatedView):
                 lang, entry.key, list(form.strings), form.fuzzy, form.base_version, current_user
             )
         except store.Conflict as conflict:
-            theirs = _conflict_entry(conflict) or entry
+            theirs = conflict.current
             # The form now builds on their version: saving again is a deliberate overwrite.
             mine = EntryForm(form.strings, form.fuzzy, theirs.version)
             return self._editor(lang, theirs, form=mine, conflict=theirs, status=409)
         except store.CheckFailed as failed:
-            return self._editor(lang, entry, form=form, errors=_problems(failed), status=400)
+            return self._editor(lang, entry, form=form, errors=failed.problems, status=400)
+        except store.UnknownEntry:
+            abort(404)  # removed from the catalog (update from code) since the page was loaded
         if result.changed:
             flash(_("The translation has been saved."), "success")
         else:
@@ -255,16 +257,3 @@ class TranslationsView(GatedView):
 
 def _max_upload_bytes() -> int:
     return int(current_app.config["TRANSLATION_UPLOAD_MAX_BYTES"])
-
-
-def _conflict_entry(conflict: Exception) -> Any:
-    """The entry as it is now in the file, carried by the engine's ``Conflict``."""
-    return getattr(conflict, "current", None) or (conflict.args[0] if conflict.args else None)
-
-
-def _problems(failed: Exception) -> list[str]:
-    """The blocking problems carried by the engine's ``CheckFailed``, as sentences."""
-    problems = getattr(failed, "problems", None)
-    if problems is None:
-        problems = failed.args[0] if failed.args else []
-    return [str(problem) for problem in problems]
