@@ -78,8 +78,10 @@ def test_an_empty_translation_is_untranslated_not_wrong(strings):
         ("Saved.", "Gespeichert", "The source text ends with “.”, the translation does not."),
         ("Saved", "Gespeichert!", "The translation ends with “!”, the source text does not."),
         ("Saved.", "Gespeichert!", "The translation ends with “!”, the source text with “.”."),
-        (" Saved", "Gespeichert", "The translation starts with other whitespace than the source text."),
-        ("Saved", "Gespeichert\n", "The translation ends with other whitespace than the source text."),
+        (" Saved", "Gespeichert",
+         "The translation starts with other whitespace than the source text."),
+        ("Saved", "Gespeichert\n",
+         "The translation ends with other whitespace than the source text."),
     ],
 )  # fmt: skip
 def test_style_differences_are_warnings_that_allow_the_save(msgid, translation, warning):

@@ -123,7 +123,8 @@ def test_a_save_keeps_the_rest_of_the_file_as_it_was(app, translator):
 
 
 def test_a_plural_entry_saves_every_form(app, translator):
-    strings = ["%(num)d تعليق", "تعليق واحد", "تعليقان", "%(num)d تعليقات", "%(num)d تعليق", "%(num)d تعليقًا"]  # fmt: skip
+    strings = ["%(num)d تعليق", "تعليق واحد", "تعليقان",
+               "%(num)d تعليقات", "%(num)d تعليق", "%(num)d تعليقًا"]  # fmt: skip
     save("ar", COMMENTS, strings, translator)
     assert list(in_file("ar", ("%(num)d comment", "%(num)d comments"))) == strings
 
@@ -174,7 +175,9 @@ def test_every_save_writes_an_audit_entry_and_history_is_newest_first(app, trans
     save("de", COMMENTS, ["ein Kommentar", "%(num)d Kommentare"], translator)
     db.session.expire_all()
     rows = store.history("de", SIGN_IN)
-    assert [row.changes["msgstr"] for row in rows] == [["Einloggen", "Login"], ["Anmelden", "Einloggen"]]  # fmt: skip
+    assert [row.changes["msgstr"] for row in rows] == [
+        ["Einloggen", "Login"], ["Anmelden", "Einloggen"],
+    ]  # fmt: skip
     newest = rows[0]
     assert (newest.action, newest.object_type, newest.object_id) == (
         "translate", "Translation", f"de:{SIGN_IN}",
@@ -237,7 +240,9 @@ def _save_in_another_process(directory: str, database: str, msgid: str, text: st
     from backoffice import create_app
     from backoffice.accounts import create_user, ensure_roles
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database, BABEL_TRANSLATION_DIRECTORIES=directory)  # fmt: skip
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=database, BABEL_TRANSLATION_DIRECTORIES=directory
+    )
     with app.app_context():
         db.create_all()
         ensure_roles(db.session)
@@ -311,9 +316,7 @@ def test_a_compile_error_leaves_both_files_as_they_were(app, translator, monkeyp
     assert leftovers("de") == []
 
 
-def test_when_the_audit_entry_cannot_be_stored_the_files_are_put_back(
-    app, translator, monkeypatch
-):
+def test_when_the_audit_entry_cannot_be_stored_the_files_are_put_back(app, translator, monkeypatch):
     po = store.po_path("de").read_bytes()
 
     def failing_commit():
