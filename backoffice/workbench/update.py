@@ -41,16 +41,25 @@ def update_from_code() -> UpdateReport:
         with files.locked(path):
             raw = path.read_bytes()
             catalog = files.parse(raw, lang)
-            before = _msgids(catalog)
+            before, extracted_on = _msgids(catalog), catalog.creation_date
             catalogs.update_catalog(catalog, source)
             after = _msgids(catalog)
-            if catalogs.po_bytes(catalog) != raw:
+            if _changed(catalog, raw, extracted_on):
                 files.write_catalog(path, catalog)
         report.added[lang] = sorted(after.keys() - before.keys(), key=_order(after))
         report.obsolete[lang] = sorted(before.keys() - after.keys(), key=_order(before))
         report.added[lang] = [after[key] for key in report.added[lang]]
         report.obsolete[lang] = [before[key] for key in report.obsolete[lang]]
     return report
+
+
+def _changed(catalog: Catalog, raw: bytes, extracted_on: object) -> bool:
+    """True if the merge changed more than the template's date (then nothing is written)."""
+    new_date = catalog.creation_date
+    catalog.creation_date = extracted_on
+    same = catalogs.po_bytes(catalog) == raw
+    catalog.creation_date = new_date
+    return not same
 
 
 def _msgids(catalog: Catalog) -> dict[tuple[str, str | None], str]:
