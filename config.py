@@ -37,6 +37,10 @@ class Config:
     # Users who have not chosen a time zone in their profile see times in this one.
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE") or "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    # The template that the workbench's "update from code" extracts into and merges from.
+    TRANSLATION_TEMPLATE = str(ROOT / "babel" / "messages.pot")
+    # Bytes per uploaded .po file in the workbench (default 2 MB).
+    TRANSLATION_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True

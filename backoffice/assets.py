@@ -12,7 +12,7 @@ from backoffice.extensions import assets as environment
 # Registered once per process: webassets keeps a global registry per Environment.
 # rtl.css only applies under [dir="rtl"]; one bundle keeps it a single cached request.
 app_css = Bundle("css/app.css", "css/rtl.css", filters="cssmin", output="gen/app.%(version)s.css")
-app_js = Bundle("js/app.js", filters="jsmin", output="gen/app.%(version)s.js")
+app_js = Bundle("js/app.js", "js/workbench.js", filters="jsmin", output="gen/app.%(version)s.js")
 environment.register("app_css", app_css)
 environment.register("app_js", app_js)
 

@@ -54,15 +54,41 @@ def record(
 ) -> None:
     """Write one explicit entry (for operations that are more than a field change)."""
     identity = inspect(obj).identity
+    record_change(
+        session,
+        action,
+        type(obj).__name__,
+        str(identity[0]) if identity else None,
+        str(obj),
+        changes,
+        batch=batch,
+    )
+
+
+def record_change(
+    session: Session,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    label: str,
+    changes: dict[str, Any],
+    *,
+    user_id: int | None = None,
+    batch: str | None = None,
+) -> None:
+    """Write one entry about something that is not a database row (e.g. a translation).
+
+    ``user_id`` defaults to the signed-in user. The caller commits.
+    """
     session.execute(
         AuditEntry.__table__.insert(),
         [
             {
-                "user_id": _current_user_id(),
+                "user_id": user_id if user_id is not None else _current_user_id(),
                 "action": action,
-                "object_type": type(obj).__name__,
-                "object_id": str(identity[0]) if identity else None,
-                "object_label": str(obj)[:255],
+                "object_type": object_type,
+                "object_id": object_id,
+                "object_label": label[:255],
                 "changes": changes,
                 "batch": batch,
             }

@@ -16,6 +16,7 @@ from backoffice.admin.posts import PostView
 from backoffice.admin.profile import ProfileView
 from backoffice.admin.reminders import ReminderView
 from backoffice.admin.tags import TagView
+from backoffice.admin.translations import TranslationsView
 from backoffice.admin.users import RoleView, UserView
 from backoffice.models import AuditEntry, Comment, Post, Reminder, Role, Tag, User
 
@@ -42,6 +43,9 @@ def init_app(app: Flask) -> Admin:
     admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=people))
     admin.add_view(RoleView(Role, name=_l("Roles"), endpoint="roles", category=people))
     admin.add_view(AuditView(AuditEntry, name=_l("Audit log"), endpoint="audit"))
+    admin.add_view(
+        TranslationsView(name=_l("Translations"), endpoint="translations", url="translations")
+    )
     # Not in the menu: the user name in the navbar links to it.
     admin.add_view(ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
     add_badge(admin, "comments", pending_count)

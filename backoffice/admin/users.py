@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import PasswordField, SelectField
+from wtforms import PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from backoffice.admin.base import GatedModelView
@@ -23,6 +23,24 @@ def _locale_choices() -> list[tuple[str, str]]:
     return [("", _l("Browser default"))] + [(code, name) for code, (name, _d) in languages.items()]
 
 
+def _translation_language_choices() -> list[tuple[str, str]]:
+    languages = current_app.config["LANGUAGES"]
+    source = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return [(code, name) for code, (name, _d) in languages.items() if code != source]
+
+
+def _check_translation_languages(form: Any, field: SelectMultipleField) -> None:
+    allowed = {code for code, _name in _translation_language_choices()}
+    if not set(field.data or ()) <= allowed:
+        raise ValidationError(_("Choose languages from the list."))
+
+
+def _translation_languages_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    languages = current_app.config["LANGUAGES"]
+    codes = model.translation_languages or []
+    return ", ".join(languages[code][0] if code in languages else code for code in codes)
+
+
 def _timezone_choices() -> list[tuple[str, str]]:
     return [("", _l("Site default"))] + [(tz, tz) for tz in pytz.common_timezones]
 
@@ -32,8 +50,8 @@ class UserView(GatedModelView):
 
     column_list = ["username", "email", "roles", "active", "locale", "last_login_at"]
     column_details_list = [
-        "username", "email", "roles", "active", "locale", "timezone", "created_at",
-        "last_login_at",
+        "username", "email", "roles", "active", "locale", "timezone", "translation_languages",
+        "created_at", "last_login_at",
     ]  # fmt: skip
     column_export_list = ["username", "email", "active", "locale", "created_at"]
     column_searchable_list = ["username", "email"]
@@ -50,9 +68,15 @@ class UserView(GatedModelView):
         "created_at": _l("Created"),
         "last_login_at": _l("Last sign-in"),
         "password": _l("Password"),
+        "translation_languages": _l("Translates"),
     }
-    column_formatters = {"last_login_at": datetime_formatter, "created_at": datetime_formatter}
-    form_columns = ["username", "email", "password", "active", "roles", "locale", "timezone"]
+    column_formatters = {
+        "last_login_at": datetime_formatter,
+        "created_at": datetime_formatter,
+        "translation_languages": _translation_languages_formatter,
+    }
+    form_columns = ["username", "email", "password", "active", "roles", "locale", "timezone",
+                    "translation_languages"]  # fmt: skip
     form_excluded_columns = ["password_hash"]
     form_extra_fields = {
         "password": PasswordField(
@@ -61,12 +85,23 @@ class UserView(GatedModelView):
             description=_l("Leave empty to keep the current password."),
         )
     }
-    form_overrides = {"locale": SelectField, "timezone": SelectField}
+    form_overrides = {
+        "locale": SelectField,
+        "timezone": SelectField,
+        "translation_languages": SelectMultipleField,
+    }
     form_args = {
         "username": {"validators": [Length(min=1, max=80)]},
         "email": {"validators": [Optional(), Email(), Length(max=255)]},
         "locale": {"choices": _locale_choices, "validators": [Optional()]},
         "timezone": {"choices": _timezone_choices, "validators": [Optional()]},
+        # Checked by our validator, with a message of our own.
+        "translation_languages": {
+            "choices": _translation_language_choices,
+            "validate_choice": False,
+            "validators": [_check_translation_languages],
+            "description": _l("The translator role may edit only these languages."),
+        },
     }
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
@@ -74,6 +109,7 @@ class UserView(GatedModelView):
         model.email = (model.email or "").strip() or None
         model.locale = model.locale or None
         model.timezone = model.timezone or None
+        model.translation_languages = list(model.translation_languages or [])
         if form.password.data:
             model.set_password(form.password.data)
         elif is_created:

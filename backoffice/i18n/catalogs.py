@@ -11,6 +11,7 @@ import io
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,11 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
             "lazy_pgettext": ((1, "c"), 2)}  # fmt: skip
 EXTRA_FORM = re.compile(rb"^msgstr\[(\d+)\]", re.M)
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[^{}]*\}")
+# The count of a plural message, which a plural form may spell out ("one comment"):
+# ngettext's %(num)d, Flask-Admin's %(count)s, {num}/{count}, or an unnamed %d.
+NUMBER_PLACEHOLDER = re.compile(
+    r"%\((?:num|count)\)[-#0 +]*\d*(?:\.\d+)?[sdi]|%[-#0 +]*\d*[di]|\{(?:num|count)[^{}]*\}"
+)
 
 
 @dataclass
@@ -56,9 +62,17 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _po_bytes(catalog: Catalog, **options: object) -> bytes:
+def po_bytes(catalog: Catalog, **options: object) -> bytes:
+    """``catalog`` as ``.po`` file contents, in the format of our files (width 100)."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, **options)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def mo_bytes(catalog: Catalog) -> bytes:
+    """``catalog`` compiled to ``.mo`` file contents (fuzzy entries left out)."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
 
 
@@ -77,16 +91,22 @@ def extract_catalog() -> Catalog:
     return catalog
 
 
-def extract() -> int:
-    """Write ``babel/messages.pot``; return the number of messages."""
+def extract(template: Path | None = None) -> int:
+    """Write ``template`` (default ``babel/messages.pot``); return the number of messages."""
     catalog = extract_catalog()
-    atomic_write(TEMPLATE, _po_bytes(catalog, omit_header=False, sort_output=True))
+    atomic_write(template or TEMPLATE, template_bytes(catalog))
     return len(catalog)
 
 
-def languages() -> list[str]:
-    """Languages that have a catalog of ours."""
-    return sorted(p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+def template_bytes(catalog: Catalog) -> bytes:
+    """The extracted ``catalog`` as the contents of a ``.pot`` template."""
+    return po_bytes(catalog, omit_header=False, sort_output=True)
+
+
+def languages(directory: Path | None = None) -> list[str]:
+    """Languages that have a catalog of ours in ``directory`` (default ``translations/``)."""
+    directory = directory or TRANSLATIONS
+    return sorted(p.parent.parent.name for p in directory.glob("*/LC_MESSAGES/messages.po"))
 
 
 def init(lang: str) -> Path:
@@ -101,7 +121,7 @@ def init(lang: str) -> Path:
         template = read_po(handle)
     catalog = Catalog(locale=lang, project="Backoffice", charset="utf-8")
     catalog.update(template)
-    atomic_write(target, _po_bytes(catalog))
+    atomic_write(target, po_bytes(catalog))
     admin_source = _flask_admin_po(lang)
     if admin_source is not None:
         atomic_write(target.with_name("admin.po"), admin_source.read_bytes())
@@ -115,37 +135,62 @@ def _flask_admin_po(lang: str) -> Path | None:
     return path if path.exists() else None
 
 
-def update() -> list[str]:
+def update(template: Path | None = None, directory: Path | None = None) -> list[str]:
     """Merge the template into every catalog (new entries untranslated, old ones obsolete)."""
-    with TEMPLATE.open("rb") as handle:
-        template = read_po(handle)
+    with (template or TEMPLATE).open("rb") as handle:
+        source = read_po(handle)
+    directory = directory or TRANSLATIONS
     updated = []
-    for lang in languages():
-        path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    for lang in languages(directory):
+        path = directory / lang / "LC_MESSAGES" / "messages.po"
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=lang)
-        catalog.update(template, no_fuzzy_matching=True)
-        atomic_write(path, _po_bytes(catalog))
+        update_catalog(catalog, source)
+        atomic_write(path, po_bytes(catalog))
         updated.append(lang)
     return updated
 
 
-def compile_all(directory: Path = TRANSLATIONS) -> list[Path]:
+def update_catalog(catalog: Catalog, template: Catalog) -> None:
+    """Merge ``template`` into ``catalog`` the way ``flask translate update`` does."""
+    catalog.update(template, no_fuzzy_matching=True)
+
+
+def compile_all(directory: Path | None = None) -> list[Path]:
     """Compile every ``.po`` under ``directory`` to an ``.mo`` beside it, atomically."""
     written = []
-    for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
+    for po_path in sorted((directory or TRANSLATIONS).glob("*/LC_MESSAGES/*.po")):
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog, use_fuzzy=False)
         mo_path = po_path.with_suffix(".mo")
-        atomic_write(mo_path, buffer.getvalue())
+        atomic_write(mo_path, mo_bytes(catalog))
         written.append(mo_path)
     return written
 
 
-def _placeholders(text: str) -> list[str]:
+def placeholders(text: str) -> list[str]:
+    """The printf and brace placeholders of ``text``, sorted (``%%`` is not one)."""
     return sorted(p for p in PLACEHOLDER.findall(text) if p != "%%")
+
+
+def is_number_placeholder(placeholder: str) -> bool:
+    """True for the count of a plural message (``%(num)d``, ``%(count)s``, ``{num}``, ``%d``)."""
+    return bool(NUMBER_PLACEHOLDER.fullmatch(placeholder))
+
+
+def placeholder_mismatch(source: str, string: str, plural: bool) -> tuple[list[str], list[str]]:
+    """(missing, extra) placeholders of translation ``string`` against ``source``.
+
+    A plural form may leave out the number ("one comment" instead of "%(num)d comments"),
+    so for plural entries a missing number placeholder is not reported.
+    """
+    missing = Counter(placeholders(source))
+    missing.subtract(placeholders(string))
+    lacking = sorted(p for p, n in missing.items() for _ in range(n) if n > 0)
+    extra = sorted(p for p, n in missing.items() for _ in range(-n) if n < 0)
+    if plural:
+        lacking = [p for p in lacking if not is_number_placeholder(p)]
+    return lacking, extra
 
 
 def check_catalog(path: Path) -> list[str]:
@@ -184,12 +229,12 @@ def check_catalog(path: Path) -> list[str]:
             problems.append(
                 f"{label} has {len(strings)} plural forms, the language needs {catalog.num_plurals}"
             )
-        expected = _placeholders(ids[-1])
+        expected = placeholders(ids[-1])
         for string in strings:
-            found = _placeholders(string)
-            # Plural forms may leave out the number ("one comment" instead of "%(num)d").
-            if found != expected and not (len(ids) > 1 and set(found) <= set(expected)):
-                problems.append(f"{label}: placeholders {found} do not match {expected}")
+            if any(placeholder_mismatch(ids[-1], string, plural=len(ids) > 1)):
+                problems.append(
+                    f"{label}: placeholders {placeholders(string)} do not match {expected}"
+                )
     return problems
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -23,6 +23,8 @@ def normalize_locale(value: str | None) -> str | None:
 
 def select_locale() -> str:
     """Session choice, then the user's saved preference, then Accept-Language, then English."""
+    if not has_request_context():  # the CLI, or a domain function called outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     for candidate in (
         session.get("locale"),
         getattr(current_user, "locale", None) if current_user.is_authenticated else None,

@@ -40,6 +40,7 @@ ACTIONS: dict[tuple[str, str], frozenset[str]] = {
     ("media", "mkdir"): EDITORIAL,
     ("media", "rename"): EDITORIAL,
     ("media", "edit"): NOBODY,  # file contents are never edited in the browser
+    ("translations", "update"): ADMIN,  # rewrites every catalog from the code
 }
 
 

@@ -1,0 +1,71 @@
+"""The plural forms of a catalog: which numbers pick each form, and what each form means.
+
+The order of the forms is the catalog's own ``Plural-Forms`` expression, not CLDR's: our
+Arabic catalog, for one, puts 100–102 ("other") before 11–99 ("many"). The expression is
+evaluated on sample numbers and each form is named by the CLDR category (via Babel) that
+its numbers have in that language.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from gettext import c2py
+
+from babel.core import Locale
+from flask_babel import lazy_pgettext
+
+from backoffice.workbench import files
+
+CATEGORY_LABELS = {
+    "zero": lazy_pgettext("plural form", "zero"),
+    "one": lazy_pgettext("plural form", "one"),
+    "two": lazy_pgettext("plural form", "two"),
+    "few": lazy_pgettext("plural form", "few"),
+    "many": lazy_pgettext("plural form", "many"),
+    "other": lazy_pgettext("plural form", "other"),
+}
+# Enough to reach every branch of the usual expressions (n % 100, n % 1000000, …).
+SAMPLES = (*range(201), 1000, 1001, 1002, 1003, 1011, 1100, 10000, 100000, 1000000, 2000000)
+EXAMPLES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class PluralForm:
+    """One plural form of a language, in the catalog's order."""
+
+    index: int
+    category: str  # "zero" | "one" | "two" | "few" | "many" | "other"
+    label: str  # the category's name in the UI language
+    examples: list[int]  # a few numbers that select this form
+
+
+def forms(lang: str) -> list[PluralForm]:
+    """The plural forms of ``lang``'s catalog, one per index of its ``Plural-Forms`` header."""
+    catalog = files.read_catalog(lang)
+    return [
+        PluralForm(index, category, str(CATEGORY_LABELS[category]), list(examples))
+        for index, category, examples in analyse(lang, catalog.num_plurals, catalog.plural_expr)
+    ]
+
+
+@lru_cache(maxsize=64)
+def analyse(
+    lang: str, nplurals: int, expression: str
+) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
+    """(index, CLDR category, example numbers) for each form of a ``Plural-Forms`` expression."""
+    select = c2py(expression)
+    locale = Locale.parse(lang)
+    numbers: dict[int, list[int]] = {index: [] for index in range(nplurals)}
+    for n in SAMPLES:
+        index = select(n)
+        if index in numbers:
+            numbers[index].append(n)
+    result = []
+    for index in range(nplurals):
+        votes = Counter(locale.plural_form(n) for n in numbers[index])
+        # A form that no number selects is an error in the header; "other" is the honest name.
+        category = votes.most_common(1)[0][0] if votes else "other"
+        result.append((index, category, tuple(numbers[index][:EXAMPLES_SHOWN])))
+    return tuple(result)

@@ -1,0 +1,183 @@
+"""Download a language's ``.po`` and upload one back, validated, all or nothing.
+
+An upload is refused as a whole (and nothing is written) if it is too large, not UTF-8
+text, not a readable ``.po`` file, for another language or other plural forms, or if any
+entry fails the blocking checks. Only entries that exist in the catalog (same msgid and
+context) are merged, with their fuzzy flags; others are counted as ignored. An empty
+translation in the file never erases one in the catalog.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import PoFileError, read_po
+from flask import current_app
+from flask_babel import gettext as _
+
+from backoffice.extensions import db
+from backoffice.workbench import checks, files, plurals, store
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class ImportReport:
+    """What an upload did; ``problems`` are (entry or line, message) and mean nothing changed."""
+
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    merged: int = 0
+    unchanged: int = 0
+    ignored: int = 0
+    ignored_msgids: list[str] = field(default_factory=list)
+    batch: str | None = None  # the audit batch of the merged entries
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def export_po(lang: str) -> bytes:
+    """The current ``.po`` file of ``lang``, byte for byte."""
+    return files.po_path(lang).read_bytes()
+
+
+def import_po(lang: str, data: bytes, user: Any) -> ImportReport:
+    """Validate ``data`` as a ``.po`` for ``lang`` and merge it; commits the audit entries."""
+    upload, problem = _read_upload(lang, data)
+    if upload is None:
+        return ImportReport(problems=[problem])
+    labels = [form.label for form in plurals.forms(lang)]
+    path = files.po_path(lang)
+    with files.locked(path):
+        raw = path.read_bytes()
+        catalog = files.parse(raw, lang)
+        report, changes = _compare(upload, catalog, labels)
+        if not report.ok or not changes:
+            return report
+        report.batch = uuid.uuid4().hex
+        old_entries = [store.to_entry(message, catalog.num_plurals) for message, _s, _f in changes]
+        for message, strings, fuzzy in changes:
+            store.apply(message, strings, fuzzy)
+        store.stamp(catalog, user)
+        files.write_catalog(path, catalog)
+        try:
+            for old, (message, _s, _f) in zip(old_entries, changes, strict=True):
+                new = store.to_entry(message, catalog.num_plurals)
+                store.record(lang, old, new, getattr(user, "id", None), batch=report.batch)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            files.write_po_bytes(path, raw)
+            raise
+    return report
+
+
+def _read_upload(lang: str, data: bytes) -> tuple[Catalog | None, tuple[str, str]]:
+    """The uploaded catalog, or None and the problem that refuses the whole file."""
+    limit = int(current_app.config.get("TRANSLATION_UPLOAD_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    whole_file = _("the file")
+    if len(data) > limit:
+        message = _("The file is larger than %(limit)d kB.", limit=limit // 1024)
+        return None, (whole_file, message)
+    if b"\x00" in data:
+        return None, (whole_file, _("The file contains binary data; a .po file is text."))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, (_("line %(line)d", line=line), _("The file is not UTF-8 text."))
+    try:
+        upload = read_po(io.BytesIO(data), abort_invalid=True)
+    except PoFileError as error:
+        where = _("line %(line)d", line=error.lineno + 1)
+        return None, (where, _("The file is not a valid .po file here: %(line)s", line=error.line))
+    except Exception:  # Babel raises several types for malformed headers and lines
+        return None, (whole_file, _("The file cannot be read as a .po file."))
+    if upload.charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        message = _(
+            "The file declares the encoding %(charset)s; it must be UTF-8.",
+            charset=upload.charset,
+        )
+        return None, (whole_file, message)
+    if upload.locale is None:
+        return None, (whole_file, _("The file has no Language header."))
+    if str(upload.locale) != lang:
+        message = _(
+            "The file is for the language %(found)s, not %(lang)s.",
+            found=str(upload.locale),
+            lang=lang,
+        )
+        return None, (whole_file, message)
+    return upload, ("", "")
+
+
+def _compare(upload: Catalog, catalog: Catalog, labels: list[str]) -> tuple[ImportReport, list]:
+    """The report of merging ``upload`` into ``catalog``, and the changes to make."""
+    report = ImportReport()
+    has_plurals = any(isinstance(m.id, list | tuple) for m in upload if m.id)
+    if has_plurals and (upload.num_plurals, upload.plural_expr) != (
+        catalog.num_plurals,
+        catalog.plural_expr,
+    ):
+        report.problems.append(
+            (
+                _("the file"),
+                _(
+                    "The file's plural forms (%(found)s) differ from the catalog's (%(expected)s).",
+                    found=upload.plural_expr,
+                    expected=catalog.plural_expr,
+                ),
+            )
+        )
+        return report, []
+    ours = {(_msgid(m), m.context): m for m in catalog if m.id}
+    changes = []
+    for uploaded in upload:
+        if not uploaded.id:
+            continue
+        message = ours.get((_msgid(uploaded), uploaded.context))
+        if message is None:
+            report.ignored += 1
+            report.ignored_msgids.append(_msgid(uploaded))
+            continue
+        current = store.to_entry(message, catalog.num_plurals)
+        strings = _strings(uploaded, catalog.num_plurals)
+        if _is_plural(uploaded) != (current.msgid_plural is not None):
+            message_text = _("In the file this entry is plural or not, unlike the catalog.")
+            report.problems.append((current.msgid, message_text))
+            continue
+        if not any(strings):
+            report.unchanged += 1
+            continue
+        result = checks.check(
+            current.msgid, current.msgid_plural, strings, catalog.num_plurals, labels
+        )
+        report.problems.extend((current.msgid, error) for error in result.errors)
+        if current.version == store.version_of(strings, uploaded.fuzzy):
+            report.unchanged += 1
+        else:
+            changes.append((message, strings, uploaded.fuzzy))
+    if report.problems:
+        return report, []
+    report.merged = len(changes)
+    return report, changes
+
+
+def _is_plural(message: Any) -> bool:
+    return isinstance(message.id, list | tuple)
+
+
+def _msgid(message: Any) -> str:
+    return message.id[0] if _is_plural(message) else message.id
+
+
+def _strings(message: Any, nplurals: int) -> tuple[str, ...]:
+    if _is_plural(message):
+        given = [s or "" for s in (message.string or ())]
+        return store.normalise((given + [""] * nplurals)[: max(nplurals, len(given))])
+    return store.normalise([message.string or ""])

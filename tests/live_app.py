@@ -1,0 +1,27 @@
+"""The app as ``tests/test_workbench_live.py`` serves it under gunicorn (not a test module).
+
+Settings come from ``LIVE_*`` environment variables set by that test; each response names
+the worker that answered it, so the test can tell that every worker saw a change.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Response
+
+from backoffice import create_app
+
+app = create_app(
+    "testing",
+    SQLALCHEMY_DATABASE_URI=os.environ["LIVE_DATABASE_URL"],
+    BABEL_TRANSLATION_DIRECTORIES=os.environ["LIVE_TRANSLATIONS"],
+    TRANSLATION_TEMPLATE=os.environ["LIVE_TEMPLATE"],
+    UPLOADS_DIR=os.environ["LIVE_UPLOADS"],
+)
+
+
+@app.after_request
+def _name_the_worker(response: Response) -> Response:
+    response.headers["X-Worker-Pid"] = str(os.getpid())
+    return response

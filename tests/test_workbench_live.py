@@ -1,0 +1,148 @@
+"""A translation saved through one request reaches every worker process, with no restart.
+
+The app runs under gunicorn with two workers, on a database file (or the PostgreSQL test
+database) and a private copy of the catalogs; requests go over fresh connections, so the
+kernel spreads them over the workers, told apart by their ``X-Worker-Pid`` header (set only by
+``tests/live_app.py``).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+from conftest import DATABASE_URL, IS_SQLITE, PASSWORD
+
+from backoffice import create_app
+from backoffice.accounts import create_user, ensure_roles
+from backoffice.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKERS = 2
+OLD, NEW = "Anmelden", "Jetzt anmelden"  # German for the sign-in page's "Sign in"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Browser:
+    """Cookies and CSRF tokens over urllib; every request on a new connection."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path: str, language: str = "en") -> tuple[str, str]:
+        """The page's HTML and the pid of the worker that answered."""
+        request = urllib.request.Request(self.base + path, headers={"Accept-Language": language})
+        with self.opener.open(request, timeout=10) as response:
+            return response.read().decode(), response.headers["X-Worker-Pid"]
+
+    def post(self, path: str, fields: dict[str, str]) -> str:
+        data = urllib.parse.urlencode(fields).encode()
+        with self.opener.open(self.base + path, data=data, timeout=10) as response:
+            return response.read().decode()
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def prepare_database(request, tmp_path: Path) -> str:
+    """A database the gunicorn workers share, with an admin; its URL."""
+    if IS_SQLITE:
+        url = f"sqlite:///{tmp_path / 'live.db'}"
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOADS_DIR=str(tmp_path))
+        with app.app_context():
+            db.create_all()
+            ensure_roles(db.session)
+            create_user(db.session, "boss", PASSWORD, ["admin"])
+            db.session.commit()
+            db.engine.dispose()
+        return url
+    request.getfixturevalue("make_user")("boss", "admin")  # the migrated test database
+    return DATABASE_URL
+
+
+def wait_for(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "gunicorn exited early"
+        try:
+            urllib.request.urlopen(url + "/login", timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("gunicorn did not start")
+
+
+def sign_in_pages_by_worker(browser: Browser) -> dict[str, str]:
+    """The German sign-in page from each worker (asking until every worker has answered)."""
+    pages: dict[str, str] = {}
+    for _attempt in range(200):
+        page, pid = browser.get("/login", language="de")
+        pages.setdefault(pid, page)
+        if len(pages) == WORKERS:
+            return pages
+    raise AssertionError(f"only workers {sorted(pages)} answered")
+
+
+def title(page: str) -> str:
+    return html.unescape(re.search(r"<h1[^>]*>([^<]*)</h1>", page).group(1)).strip()
+
+
+def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy):
+    port = free_port()
+    env = {
+        **os.environ,
+        "LIVE_DATABASE_URL": prepare_database(request, tmp_path),
+        "LIVE_TRANSLATIONS": str(catalog_copy),
+        "LIVE_TEMPLATE": str(catalog_copy.parent / "messages.pot"),
+        "LIVE_UPLOADS": str(tmp_path / "uploads"),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+         "--pythonpath", f"{ROOT},{ROOT / 'tests'}", "live_app:app"],
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base, process)
+        browser, visitor = Browser(base), Browser(base)
+        # Every worker has loaded (and cached) the old translation.
+        assert {title(page) for page in sign_in_pages_by_worker(visitor).values()} == {OLD}
+
+        login = browser.get("/login")[0]
+        browser.post("/login", {"username": "boss", "password": PASSWORD,
+                                "csrf_token": csrf_of(login)})  # fmt: skip
+        entries = browser.get("/admin/translations/de/?q=Sign+in")[0]
+        key = re.search(r'data-key="([^"]+)"[^<]*<td lang="en" dir="ltr">\s*<span[^>]*>Sign in<',
+                        entries).group(1)  # fmt: skip
+        editor = browser.get(f"/admin/translations/de/edit/?key={key}")[0]
+        base_version = re.search(r'name="base_version" value="([^"]*)"', editor).group(1)
+        saved = browser.post(
+            f"/admin/translations/de/edit/?key={key}",
+            {"csrf_token": csrf_of(editor), "base_version": base_version, "string-0": NEW},
+        )
+        assert "The translation has been saved." in saved
+
+        assert {title(page) for page in sign_in_pages_by_worker(visitor).values()} == {NEW}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
