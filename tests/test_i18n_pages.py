@@ -29,6 +29,7 @@ from backoffice.extensions import db
 from backoffice.i18n.catalogs import PLACEHOLDER, TEMPLATE, TRANSLATIONS
 from backoffice.models import Comment, Post, Reminder, Tag, User
 from backoffice.models._time import utcnow
+from backoffice.workbench import store
 from config import LANGUAGES
 
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
@@ -96,7 +97,11 @@ def leak_matchers(lang: str) -> tuple[set[str], list[re.Pattern[str]]]:
 
 # -- what a page shows -------------------------------------------------------------------------
 class VisibleText(HTMLParser):
-    """Collects text nodes (outside script/style) and the checked attributes."""
+    """Collects text nodes (outside script/style) and the checked attributes.
+
+    Content inside an element with its own ``lang`` (the workbench's source texts and
+    translations) is data in that language, not the page's interface, and is skipped.
+    """
 
     HIDDEN = {"script", "style", "template"}
 
@@ -104,10 +109,15 @@ class VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.items: list[tuple[str, str]] = []
         self._hidden = 0
+        self._foreign: list[list] = []  # [tag, nesting] of the open element with its own lang
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.HIDDEN:
             self._hidden += 1
+        if self._foreign and tag == self._foreign[-1][0]:
+            self._foreign[-1][1] += 1
+        elif tag != "html" and dict(attrs).get("lang"):
+            self._foreign.append([tag, 1])
         self._attributes(tag, dict(attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -116,10 +126,14 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in self.HIDDEN and self._hidden:
             self._hidden -= 1
+        if self._foreign and tag == self._foreign[-1][0]:
+            self._foreign[-1][1] -= 1
+            if not self._foreign[-1][1]:
+                self._foreign.pop()
 
     def handle_data(self, data: str) -> None:
         text = _normal(data)
-        if text and not self._hidden:
+        if text and not self._hidden and not self._foreign:
             self.items.append(("text", text))
 
     def _attributes(self, tag: str, attrs: dict[str, str | None]) -> None:
@@ -183,6 +197,17 @@ def admin_pages(app: Flask) -> list[tuple[str, str]]:
     return pages
 
 
+def workbench_pages() -> list[tuple[str, str]]:
+    """The workbench's pages inside a catalog: Arabic, whose six plural forms are all labelled."""
+    plural = next(entry for entry in store.entries("ar") if entry.msgid_plural)
+    return [
+        ("workbench entries", url_for("translations.entries_view", lang="ar", state="all")),
+        ("workbench search", url_for("translations.entries_view", lang="ar", q="zzz-none")),
+        ("workbench editor", url_for("translations.edit_view", lang="ar", key=plural.key)),
+        ("workbench upload", url_for("translations.upload_view", lang="ar")),
+    ]
+
+
 @pytest.fixture
 def clients(app: Flask):
     """Independent browsers. The tests' shared app context keeps one ``g``, where Flask-WTF
@@ -223,6 +248,7 @@ def test_every_page_speaks_the_language(app, make_user, clients, lang):
 
     with app.test_request_context():
         pages = [(label, url, staff, 200) for label, url in admin_pages(app)]
+        pages += [(label, url, staff, 200) for label, url in workbench_pages()]
     pages += [
         ("sign-in", "/login", visitor, 200),
         ("blog home", "/", visitor, 200),
