@@ -98,7 +98,7 @@ def build(url: str, sizes: Sizes, env: Mapping[str, str], rebuild: bool = False)
         flask(["users", "create", ADMIN_NAME, "--role", "admin", "--password-stdin"], env,
               stdin=ADMIN_PASSWORD + "\n")  # fmt: skip
     except RuntimeError as error:
-        if "exist" not in str(error).lower() and "taken" not in str(error).lower():
+        if "already exists" not in str(error):  # a reused data set keeps its admin
             raise
     return not reuse
 
