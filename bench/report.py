@@ -1,0 +1,135 @@
+"""The result: a markdown report, printed and written into bench/README.md between markers."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.measure import Throughput, Timing
+
+START = "<!-- results:start -->"
+END = "<!-- results:end -->"
+
+
+@dataclass
+class PageResult:
+    """One row of the table: Backoffice's timing and those of its two references."""
+
+    name: str
+    target: str
+    backoffice: Timing
+    stock: Timing | None = None
+    floor: Timing | None = None
+
+    def ratio_to_stock(self) -> float | None:
+        """Backoffice's p50 divided by stock Flask-Admin's (None without a stock page)."""
+        return self.backoffice.p50_ms / self.stock.p50_ms if self.stock else None
+
+    def ratio_to_floor(self) -> float | None:
+        """Backoffice's p50 divided by the bare Flask floor's."""
+        return self.backoffice.p50_ms / self.floor.p50_ms if self.floor else None
+
+
+@dataclass
+class AppRun:
+    """Per server: the concurrent run and the worker's peak memory."""
+
+    name: str
+    throughput: Throughput
+    peak_memory_mb: float
+
+
+@dataclass
+class Report:
+    """Everything the markdown section shows."""
+
+    command: str
+    date: str
+    database: str
+    sizes: dict[str, int]
+    searches: dict[str, str]
+    pages: list[PageResult]
+    runs: list[AppRun] = field(default_factory=list)
+    requests: int = 0
+
+
+def machine() -> str:
+    """CPU count, Python, SQLite library and OS, for the report header."""
+    return (
+        f"{os.cpu_count()} CPUs ({platform.machine()}), Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}"
+    )
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def _timing(timing: Timing | None) -> str:
+    return "—" if timing is None else f"{_ms(timing.p50_ms)} / {_ms(timing.p95_ms)}"
+
+
+def render(report: Report) -> str:
+    """The markdown section (without the markers)."""
+    sizes = ", ".join(f"{n:,} {what}" for what, n in report.sizes.items())
+    words = ", ".join(f"{kind} “{word}”" for kind, word in report.searches.items())
+    lines = [
+        f"Run {report.date} on {machine()}; database: {report.database}; data: {sizes}; "
+        f"search words: {words}. {report.requests} sequential requests per page after a "
+        "warm-up, one gunicorn worker (gthread), production config, loopback.",
+        "",
+        "```sh",
+        report.command,
+        "```",
+        "",
+        "| page | target p50 | Backoffice p50 / p95 ms | HTML KB | stock p50 / p95 ms "
+        "| floor p50 / p95 ms | Backoffice ÷ stock | Backoffice ÷ floor |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for page in report.pages:
+        lines.append(
+            f"| {page.name} | {page.target} | {_timing(page.backoffice)} "
+            f"| {page.backoffice.size / 1024:.1f} | {_timing(page.stock)} | {_timing(page.floor)} "
+            f"| {_ratio(page.ratio_to_stock())} | {_ratio(page.ratio_to_floor())} |"
+        )
+    if report.runs:
+        lines += [
+            "",
+            "| server | concurrent requests/s | errors | worker peak memory (VmHWM) |",
+            "|---|---|---|---|",
+        ]
+        for run in report.runs:
+            t = run.throughput
+            lines.append(
+                f"| {run.name} | {t.per_second:.1f} ({t.clients} clients, {t.seconds:.0f} s, "
+                f"page mix) | {t.errors} | {run.peak_memory_mb:.0f} MiB |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def replace_section(text: str, section: str) -> str:
+    """``text`` with everything between the result markers replaced by ``section``."""
+    try:
+        head, rest = text.split(START, 1)
+        _old, tail = rest.split(END, 1)
+    except ValueError:
+        raise ValueError(f"the README lacks the {START} … {END} markers") from None
+    return f"{head}{START}\n{section}{END}{tail}"
+
+
+def write_readme(readme: Path, section: str) -> None:
+    """Put ``section`` into ``readme`` between the markers."""
+    readme.write_text(replace_section(readme.read_text(), section))
+
+
+def command_line() -> str:
+    """How this run was started, to paste into a shell."""
+    return " ".join(["python", "bench/run.py", *sys.argv[1:]])
