@@ -109,10 +109,16 @@ def document(source: FromClause, spec: FullText) -> ColumnElement[Any]:
     """
     # Constants are SQL text, not parameters: a prepared statement's generic plan would not
     # recognise the indexed expression in one with parameters.
-    empty, space = text("''"), text("' '")
-    joined = func.coalesce(source.c[spec.columns[0]], empty)
+    # "@" becomes a space: PostgreSQL's parser would keep an e-mail address as one token, and
+    # then neither its name nor its domain would be found on their own.
+    empty, space, at = text("''"), text("' '"), text("'@'")
+
+    def column_text(name: str) -> ColumnElement[Any]:
+        return func.replace(func.coalesce(source.c[name], empty), at, space)
+
+    joined = column_text(spec.columns[0])
     for name in spec.columns[1:]:
-        joined = joined.op("||")(space).op("||")(func.coalesce(source.c[name], empty))
+        joined = joined.op("||")(space).op("||")(column_text(name))
     return func.to_tsvector(_pg_config(), joined)
 
 
@@ -166,12 +172,12 @@ def tsquery_operand(word: str, prefix: bool) -> str:
 def _pg_tsquery(parts: list[str]) -> ColumnElement[Any]:
     """Every word, the last as a prefix, ANDed.
 
-    PostgreSQL's parser keeps e-mail addresses, URLs and file names as one token, so a word
-    with punctuation also matches as a whole (lower-cased, unparsed) lexeme: "ana@exam"
-    finds "ana@example.org" as a prefix, as well as the words "ana" "exam…" in sequence.
+    PostgreSQL's parser keeps host names, URLs and file names as one token, so a word with
+    punctuation also matches as a whole (lower-cased, unparsed) lexeme: "example.o" finds
+    "example.org" as a prefix, as well as the words "example" "o…" in sequence.
     """
     terms: list[ColumnElement[Any]] = []
-    for i, word in enumerate(parts):
+    for i, word in enumerate(part.replace("@", " ") for part in parts):  # as in document()
         last = i == len(parts) - 1
         term = func.to_tsquery(_pg_config(), tsquery_operand(word, last))
         if not word.isalnum():

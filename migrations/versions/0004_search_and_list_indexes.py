@@ -64,7 +64,8 @@ def _sqlite_fts(table, columns):
 
 
 def _pg_document(columns):
-    text = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+    # "@" -> " ": e-mail addresses are searchable by name and by domain
+    text = " || ' ' || ".join(f"replace(coalesce({c}, ''), '@', ' ')" for c in columns)
     return sa.text(f"to_tsvector('simple'::regconfig, {text})")
 
 
