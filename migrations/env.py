@@ -38,6 +38,13 @@ target_db = current_app.extensions["migrate"].db
 # ... etc.
 
 
+def include_name(name, type_, parent_names):
+    """Leave the full-text search tables (FTS5 and its shadow tables) out of autogenerate."""
+    from backoffice.search import is_search_table
+
+    return not (type_ == "table" and is_search_table(name))
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -82,6 +89,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Reminder, Tag, User
+from backoffice.search import matching
 
 
 def test_users_create_reads_the_password_from_stdin(runner):
@@ -99,3 +100,34 @@ def test_seed_can_run_twice_without_clashing(runner):
 def test_translate_check_passes_on_the_shipped_catalogs(runner):
     result = runner.invoke(args=["translate", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_seed_makes_the_requested_number_of_tags(runner):
+    result = runner.invoke(args=["seed", "--posts", "20", "--comments", "0", "--tags", "50"])
+    assert result.exit_code == 0, result.output
+    assert _counts()[3] == 50
+    assert runner.invoke(args=["seed", "--posts", "0", "--comments", "0"]).exit_code == 0
+    assert _counts()[3] == 50  # the default (20 named tags) is already there
+
+
+def _search(model, term: str) -> set[int]:
+    condition = matching(model, term, db.engine.dialect.name)
+    return set(db.session.scalars(select(model.id).where(condition)))
+
+
+def test_seeded_rows_are_searchable_and_new_rows_still_indexed(runner):
+    assert runner.invoke(args=["seed", "--posts", "40", "--comments", "200"]).exit_code == 0
+    assert len(_search(Post, "quiet")) > 10  # the most frequent word
+    assert len(_search(Comment, "example.com")) == 200
+    # The search triggers and the id sequence are back in place after the bulk load.
+    post = Post(title="Zanzibar travel notes", slug="zanzibar")
+    db.session.add(post)
+    db.session.commit()
+    assert _search(Post, "zanzibar") == {post.id}
+
+
+def test_seed_adds_comments_to_existing_posts(runner):
+    assert runner.invoke(args=["seed", "--posts", "10", "--comments", "0"]).exit_code == 0
+    assert runner.invoke(args=["seed", "--posts", "0", "--comments", "30"]).exit_code == 0
+    assert _counts()[:2] == (10, 30)
+    assert len(_search(Comment, "example.com")) == 30

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -11,14 +12,20 @@ from sqlalchemy import select, text
 
 from backoffice import create_app
 from backoffice.extensions import db
-from backoffice.models import Role
+from backoffice.models import Post, Role
+from backoffice.search import is_search_table, matching
 from tests.conftest import DATABASE_URL, IS_SQLITE
+
+
+def _not_search_table(name, type_, parent_names) -> bool:
+    return not (type_ == "table" and is_search_table(name))
 
 
 def _differences() -> list:
     with db.engine.connect() as connection, warnings.catch_warnings():
         warnings.filterwarnings("ignore", ".*expression-based index")
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": _not_search_table}
+        context = MigrationContext.configure(connection, opts=opts)
         diffs = compare_metadata(context, db.metadata)
     # Expression indexes cannot be reflected on SQLite; they are checked by name below.
     return [
@@ -50,6 +57,45 @@ def test_upgrade_creates_the_models_schema_with_the_four_roles(tmp_path):
         names = set(db.session.scalars(select(Role.name)))
         assert {"admin", "editor", "author", "translator"} <= names
         assert "uq_tags_title_lower" in _index_names()
-        assert {"ix_comments_status_created_at", "ix_comments_post_id"} <= _index_names()
+        wanted = {"ix_comments_status_created_at_id", "ix_comments_post_id_status_created_at"}
+        assert wanted <= _index_names()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _search_schema() -> set[tuple[str, str, str]]:
+    rows = db.session.execute(
+        text(
+            "SELECT type, name, sql FROM sqlite_master WHERE name LIKE '%fts%' AND sql IS NOT NULL"
+        )
+    )
+    return {tuple(row) for row in rows}
+
+
+@pytest.mark.skipif(not IS_SQLITE, reason="FTS5 tables and triggers exist on SQLite only")
+def test_0004_indexes_existing_rows_and_matches_create_all(tmp_path):
+    from flask_migrate import downgrade
+
+    migrated = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
+    with migrated.app_context():
+        upgrade(revision="0003")
+        db.session.execute(
+            text("INSERT INTO posts (title, slug, body, status, created_at, updated_at) "
+                 "VALUES ('Older post', 'older', '<p>marmalade</p>', 'draft', "
+                 "'2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000')")
+        )  # fmt: skip
+        db.session.commit()
+        upgrade()
+        condition = matching(Post, "marmalade", "sqlite")
+        assert db.session.scalars(select(Post.title).where(condition)).all() == ["Older post"]
+        from_migration = _search_schema()
+        downgrade(revision="0003")
+        assert _search_schema() == set()
+        db.session.remove()
+        db.engine.dispose()
+    created = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'c.db'}")
+    with created.app_context():
+        db.create_all()
+        assert _search_schema() == from_migration
         db.session.remove()
         db.engine.dispose()

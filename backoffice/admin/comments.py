@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
+from backoffice.admin.search import FullTextSearch
 from backoffice.extensions import db
 from backoffice.ids import parse_id
 from backoffice.models import COMMENT_STATUSES, Comment, Post, User
@@ -63,7 +64,7 @@ def current_tab() -> str:
     return tab if tab in QUEUE_TABS else DEFAULT_TAB
 
 
-class CommentView(GatedModelView):
+class CommentView(FullTextSearch, GatedModelView):
     access_key = "comments"
 
     can_create = False

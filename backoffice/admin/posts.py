@@ -27,6 +27,7 @@ from backoffice.admin.fields import LocalDateTimeField
 from backoffice.admin.filters import DateTimeBetween, DateTimeGreater, DateTimeSmaller
 from backoffice.admin.formatting import datetime_formatter, status_formatter
 from backoffice.admin.links import list_url
+from backoffice.admin.search import FullTextSearch
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag, User
 from backoffice.models._time import utcnow
@@ -77,7 +78,7 @@ def _comment_counts(view: Any, context: Any, model: Post, name: str) -> Markup:
     return Markup('<a href="{}">{}</a>').format(url, label)
 
 
-class PostView(GatedModelView):
+class PostView(FullTextSearch, GatedModelView):
     access_key = "posts"
 
     edit_template = "admin/posts/edit.html"

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import random
+from contextlib import nullcontext
 from datetime import datetime, timedelta
+from typing import Any
 
 import click
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from backoffice.accounts import ensure_roles
+from backoffice.cli import bulk, seed_data
+from backoffice.cli.seed_data import Writer
 from backoffice.extensions import db
-from backoffice.models import Comment, Post, Reminder, Tag, User, post_tags
+from backoffice.models import Comment, Post, Reminder, Tag, User
 from backoffice.models._time import utcnow
-from backoffice.slugs import slugify
 
-CHUNK = 10_000
 AUTHORS = ["alice", "bruno", "chloe", "dmitri", "emma", "farid"]
 EDITORS = ["grace"]
 TRANSLATORS = ["hiro"]
@@ -23,19 +25,6 @@ TAGS = [
     "Security", "Testing", "Performance", "Translation", "Accessibility", "Open source",
     "Deployment", "Editorial", "Photography", "History", "Books", "Gardening",
 ]  # fmt: skip
-WORDS = (
-    "quiet river morning light city garden notes letter winter summer harbor journey "
-    "market kitchen library window bridge mountain signal pattern season story craft "
-    "method practice reading writing field evening forest voice detail island road"
-).split()
-NAMES = ["Ana", "Ben", "Carla", "David", "Eli", "Fatima", "Gustav", "Hana", "Ivan", "Julia"]
-# pending, approved, spam, rejected: most comments are approved, a real queue is pending.
-STATUS_WEIGHTS = (("pending", 20), ("approved", 60), ("spam", 10), ("rejected", 10))
-
-
-def _sentence(rng: random.Random, lo: int, hi: int) -> str:
-    words = rng.choices(WORDS, k=rng.randint(lo, hi))
-    return " ".join(words).capitalize()
 
 
 def _ensure_users(rng: random.Random) -> list[int]:
@@ -54,114 +43,122 @@ def _ensure_users(rng: random.Random) -> list[int]:
     return [existing[name].id for name in AUTHORS]
 
 
-def _ensure_tags() -> list[int]:
+def _ensure_tags(count: int) -> list[int]:
+    """At least ``count`` demo tags (the named ones first) -> the ids of every tag."""
     have = {t.lower() for t in db.session.scalars(select(Tag.title))}
-    for title in TAGS:
-        if title.lower() not in have:
-            db.session.add(Tag(title=title))
-    db.session.flush()
-    return list(db.session.scalars(select(Tag.id)))
-
-
-def _chunks(total: int) -> list[int]:
-    return [min(CHUNK, total - start) for start in range(0, total, CHUNK)]
+    wanted = [t for t in seed_data.tag_titles(count, TAGS) if t.lower() not in have]
+    if wanted:
+        db.session.execute(insert(Tag), [{"title": title} for title in wanted])
+    return list(db.session.scalars(select(Tag.id).order_by(Tag.id)))
 
 
 @click.command("seed")
 @click.option("--posts", default=60, show_default=True, type=click.IntRange(0, 10_000_000))
 @click.option("--comments", default=400, show_default=True, type=click.IntRange(0, 100_000_000))
+@click.option("--tags", default=len(TAGS), show_default=True, type=click.IntRange(0, 100_000),
+              help="Demo tags (created if missing).")  # fmt: skip
 @click.option("--reminders", default=10, show_default=True, type=click.IntRange(0, 100_000))
 @click.option("--seed", "seed", default=1, show_default=True, help="Random seed (reproducible).")
-def seed_command(posts: int, comments: int, reminders: int, seed: int) -> None:
-    """Fill the database with demo authors, posts, tags, comments and reminders."""
+def seed_command(posts: int, comments: int, tags: int, reminders: int, seed: int) -> None:
+    """Fill the database with demo authors, posts, tags, comments and reminders.
+
+    Rows are inserted in bulk in one transaction; on SQLite with relaxed durability
+    settings while it runs (a crash mid-seed may need a fresh database file).
+    """
     rng = random.Random(seed)
     db.session.info["audit_disabled"] = True  # bulk demo data is not an editorial change
     try:
         author_ids = _ensure_users(rng)
-        tag_ids = _ensure_tags()
-        db.session.commit()
-        now = utcnow()
-        first_post_id = (db.session.scalar(select(func.max(Post.id))) or 0) + 1
-        total = posts + comments + reminders
-        with click.progressbar(length=total, label="Seeding", show_pos=True) as bar:
-            post_ids = _insert_posts(rng, posts, first_post_id, author_ids, tag_ids, now, bar)
-            if not post_ids:
-                post_ids = list(db.session.scalars(select(Post.id)))
-            if comments and not post_ids:
-                raise click.ClickException("There are no posts to comment on; seed posts first.")
-            _insert_comments(rng, comments, post_ids, now, bar)
-            _insert_reminders(rng, reminders, now, bar)
+        tag_ids = _ensure_tags(tags)
         db.session.commit()
     finally:
         db.session.info.pop("audit_disabled", None)
+    db.session.remove()  # the load runs on its own connection, outside the session
+    with db.engine.connect() as conn, bulk.sqlite_pragmas(conn):
+        writer = Writer(rng, words=posts * 100 + comments * 20)
+        loader = _Loader(conn, writer, utcnow())
+        if comments and not posts and not loader.has_posts():
+            raise click.ClickException("There are no posts to comment on; seed posts first.")
+        total = posts + comments + reminders
+        with click.progressbar(length=total, label="Seeding", show_pos=True) as bar:
+            loader.run(posts, comments, reminders, author_ids, tag_ids, bar)
+        conn.commit()
     click.echo(f"Seeded {posts} posts, {comments} comments and {reminders} reminders.")
 
 
-def _insert_posts(rng, count, first_id, author_ids, tag_ids, now, bar) -> list[int]:  # type: ignore[no-untyped-def]
-    ids: list[int] = []
-    next_id = first_id
-    for size in _chunks(count):
-        rows, links = [], []
-        for _ in range(size):
-            title = _sentence(rng, 3, 7)
-            created = now - timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 1440))
-            published = rng.random() < 0.75
-            paragraphs = "".join(f"<p>{_sentence(rng, 12, 40)}.</p>" for _ in range(3))
-            rows.append(
-                {
-                    "id": next_id,
-                    "title": title,
-                    "slug": f"{slugify(title, 180)}-{next_id}",
-                    "body": paragraphs,
-                    "status": "published" if published else "draft",
-                    "published_at": created + timedelta(hours=2) if published else None,
-                    "created_at": created,
-                    "updated_at": created,
-                    "author_id": rng.choice(author_ids),
-                }
+class _Loader:
+    """Inserts the generated rows on one connection, in one transaction."""
+
+    POST_COLUMNS = ("id", "title", "slug", "body", "status", "published_at", "created_at",
+                    "updated_at", "author_id")  # fmt: skip
+    COMMENT_COLUMNS = ("post_id", "author_name", "email", "text", "created_at", "status")
+
+    def __init__(self, conn: Connection, writer: Writer, now: datetime) -> None:
+        self.conn, self.writer, self.rng, self.now = conn, writer, writer.rng, now
+
+    def has_posts(self) -> bool:
+        return self.conn.scalar(select(Post.id).limit(1)) is not None
+
+    def _max_id(self, model: Any) -> int:
+        return int(self.conn.scalar(select(func.max(model.id))) or 0)
+
+    def _count(self, model: Any) -> int:
+        return int(self.conn.scalar(select(func.count()).select_from(model)) or 0)
+
+    def run(self, posts: int, comments: int, reminders: int, author_ids: list[int],
+            tag_ids: list[int], bar: Any) -> None:  # fmt: skip
+        max_ids = {"posts": self._max_id(Post), "comments": self._max_id(Comment)}
+        # Building an index once is much faster than updating it row by row, unless the
+        # tables already hold more than is being added.
+        defer = posts + comments > self._count(Post) + self._count(Comment)
+        tables = ("posts", "comments", "post_tags")
+        with bulk.deferred_indexes(self.conn, tables, max_ids) if defer else nullcontext():
+            if posts:
+                ids, ages = self._posts(posts, max_ids["posts"] + 1, author_ids, tag_ids, bar)
+            else:
+                ids, ages = self._existing_posts()
+            if comments:
+                self._comments(comments, ids, ages, bar)
+        self._reminders(reminders, bar)
+        if self.conn.dialect.name == "postgresql":  # posts were given explicit ids
+            self.conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('posts', 'id'), "
+                "(SELECT coalesce(max(id), 0) + 1 FROM posts), false)"
             )
-            for tag_id in rng.sample(tag_ids, k=min(len(tag_ids), rng.randint(1, 3))):
-                links.append({"post_id": next_id, "tag_id": tag_id})
-            ids.append(next_id)
-            next_id += 1
-        db.session.execute(insert(Post), rows)
-        if links:
-            db.session.execute(insert(post_tags), links)
-        bar.update(size)
-    return ids
 
+    def _posts(self, count: int, first_id: int, author_ids: list[int], tag_ids: list[int],
+               bar: Any) -> tuple[list[int], list[float]]:  # fmt: skip
+        ids: list[int] = []
+        ages: list[float] = []
+        made = seed_data.posts(self.writer, count, first_id, author_ids, tag_ids, self.now)
+        for chunk in bulk.chunks(made, bulk.CHUNK // 4):
+            bulk.insert_rows(self.conn, "posts", self.POST_COLUMNS, [row for row, _, _ in chunk])
+            links = [link for _, post_links, _ in chunk for link in post_links]
+            bulk.insert_rows(self.conn, "post_tags", ("post_id", "tag_id"), links)
+            ids.extend(row[0] for row, _, _ in chunk)  # type: ignore[misc]
+            ages.extend(age for _, _, age in chunk)
+            bar.update(len(chunk))
+        return ids, ages
 
-def _insert_comments(rng, count, post_ids, now, bar) -> None:  # type: ignore[no-untyped-def]
-    statuses = [s for s, _w in STATUS_WEIGHTS]
-    weights = [w for _s, w in STATUS_WEIGHTS]
-    for size in _chunks(count):
-        rows = []
-        for status in rng.choices(statuses, weights=weights, k=size):
-            name = rng.choice(NAMES)
-            created: datetime = now - timedelta(minutes=rng.randint(0, 525_600))
-            rows.append(
-                {
-                    "post_id": rng.choice(post_ids),
-                    "author_name": name,
-                    "email": f"{name.lower()}{rng.randint(1, 999)}@example.com",
-                    "text": _sentence(rng, 5, 30) + ".",
-                    "status": status,
-                    "created_at": created,
-                }
-            )
-        db.session.execute(insert(Comment), rows)
-        bar.update(size)
+    def _existing_posts(self) -> tuple[list[int], list[float]]:
+        rows = self.conn.execute(select(Post.id, Post.created_at)).all()
+        return [r.id for r in rows], [(self.now - r.created_at).total_seconds() for r in rows]
 
+    def _comments(self, count: int, post_ids: list[int], ages: list[float], bar: Any) -> None:
+        made = seed_data.comments(self.writer, count, post_ids, ages, self.now)
+        for chunk in bulk.chunks(made):
+            bulk.insert_rows(self.conn, "comments", self.COMMENT_COLUMNS, chunk)
+            bar.update(len(chunk))
 
-def _insert_reminders(rng, count, now, bar) -> None:  # type: ignore[no-untyped-def]
-    rows = [
-        {
-            "date": now + timedelta(days=rng.randint(1, 60)),
-            "email": f"{rng.choice(AUTHORS)}@example.org",
-            "text": f"Follow up: {_sentence(rng, 3, 8)}",
-        }
-        for _ in range(count)
-    ]
-    if rows:
-        db.session.execute(insert(Reminder), rows)
-    bar.update(count)
+    def _reminders(self, count: int, bar: Any) -> None:
+        rows = [
+            {
+                "date": self.now + timedelta(days=self.rng.randint(1, 60)),
+                "email": f"{self.rng.choice(AUTHORS)}@example.org",
+                "text": f"Follow up: {self.writer.sentence(3, 8)}",
+            }
+            for _ in range(count)
+        ]
+        if rows:
+            self.conn.execute(insert(Reminder), rows)
+        bar.update(count)

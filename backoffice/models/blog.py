@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from backoffice import search
 from backoffice.extensions import db
 from backoffice.models._time import utcnow
 
@@ -33,7 +34,8 @@ post_tags = Table(
     db.metadata,
     Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_post_tags_tag_id", "tag_id"),
+    # Tag usage counts and the tag filter read (tag -> posts) from this index alone.
+    Index("ix_post_tags_tag_id_post_id", "tag_id", "post_id"),
 )
 
 
@@ -66,6 +68,11 @@ class Post(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", POST_STATUSES), name="status"),
         Index("ix_posts_status_published_at", "status", "published_at"),
+        # The post list's default order (last updated first), alone, per status, per author;
+        # ``id`` breaks ties so a page boundary is stable.
+        Index("ix_posts_updated_at_id", "updated_at", "id"),
+        Index("ix_posts_status_updated_at_id", "status", "updated_at", "id"),
+        Index("ix_posts_author_id_updated_at_id", "author_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,9 +83,7 @@ class Post(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(DateTime())
     created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow, onupdate=utcnow)
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     author: Mapped[User | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(
@@ -96,15 +101,19 @@ class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
         CheckConstraint(_in("status", COMMENT_STATUSES), name="status"),
-        Index("ix_comments_status_created_at", "status", "created_at"),
+        # The queue (one status, newest first) and the list of all comments, newest first.
+        Index("ix_comments_status_created_at_id", "status", "created_at", "id"),
+        Index("ix_comments_created_at_id", "created_at", "id"),
+        # Per-post counts by status, the per-post filter and a post's approved comments.
+        Index("ix_comments_post_id_status_created_at", "post_id", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     author_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(255))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(), default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     moderated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
@@ -132,3 +141,9 @@ class Reminder(db.Model):
 
 # Tag titles are unique regardless of case ("Flask" and "flask" are one tag).
 Index("uq_tags_title_lower", func.lower(Tag.title), unique=True)
+
+# Full-text search (backoffice.search): a GIN index on PostgreSQL, FTS5 tables on SQLite.
+search.gin_index(Post.__table__, search.POSTS)
+search.gin_index(Comment.__table__, search.COMMENTS)
+search.install_sqlite_triggers(Post.__table__, search.POSTS)
+search.install_sqlite_triggers(Comment.__table__, search.COMMENTS)

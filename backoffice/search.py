@@ -1,0 +1,210 @@
+"""Full-text search behind one interface: :func:`matching` (SQLite FTS5, PostgreSQL tsvector).
+
+What a search term means, on both databases:
+
+* it is split at whitespace into words; every word must occur (words are ANDed);
+* a word containing punctuation (``e-mail``, ``ana@example.org``) is a phrase of its parts;
+* the last word is a prefix, so results appear while typing (``flas`` finds "Flask");
+* matching ignores case but not accents ("café" is not "cafe");
+* a term without letters or digits is no search at all (every row).
+
+Nothing in a term is syntax: quotes, ``*``, ``NEAR(``, ``AND``, ``-x`` are plain text, so a
+user can never produce a query error.
+
+SQLite keeps an external-content FTS5 table per searchable table (``posts_fts``), filled by
+triggers; PostgreSQL uses an expression GIN index over the same columns. Both use no
+stemming ('simple' configuration, ``unicode61`` tokenizer): the content is multilingual and
+stemming with one language's rules would mangle the others.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any
+
+from sqlalchemy import (
+    DDL,
+    ColumnElement,
+    FromClause,
+    Index,
+    Table,
+    cast,
+    column,
+    event,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.sql.elements import TextClause
+
+#: At most this many words of a term are used, each cut to this many characters.
+MAX_WORDS = 16
+MAX_WORD_LENGTH = 64
+#: PostgreSQL text search configuration: no stemming, no stop words, lower case.
+PG_CONFIG = "simple"
+
+
+@dataclass(frozen=True)
+class FullText:
+    """The searchable text columns of one table."""
+
+    table: str
+    columns: tuple[str, ...]
+
+    @property
+    def fts_table(self) -> str:
+        """The SQLite FTS5 table (its shadow tables are named ``<fts_table>_*``)."""
+        return f"{self.table}_fts"
+
+    @property
+    def pg_index(self) -> str:
+        """The PostgreSQL GIN index over :func:`document`."""
+        return f"ix_{self.table}_search"
+
+    def sqlite_ddl(self) -> list[str]:
+        """Statements creating the FTS5 table and the triggers that keep it in sync."""
+        return [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.fts_table} USING fts5("
+            f"{', '.join(self.columns)}, content='{self.table}', content_rowid='id', "
+            "tokenize='unicode61 remove_diacritics 0')",
+            *self.sqlite_trigger_ddl(),
+        ]
+
+    def sqlite_trigger_ddl(self) -> list[str]:
+        """The three sync triggers; only changes of the searched columns touch the index."""
+        cols = ", ".join(self.columns)
+        fts, src = self.fts_table, self.table
+        new = ", ".join(f"new.{c}" for c in self.columns)
+        old = ", ".join(f"old.{c}" for c in self.columns)
+        add = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
+        remove = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {src} BEGIN {add} END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {src} BEGIN {remove} END",
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF {cols} ON {src} "
+            f"BEGIN {remove} {add} END",
+        ]
+
+    def sqlite_drop_trigger_ddl(self) -> list[str]:
+        """Statements dropping the sync triggers (bulk loads re-index at the end instead)."""
+        return [f"DROP TRIGGER IF EXISTS {self.fts_table}_{s}" for s in ("ai", "ad", "au")]
+
+
+POSTS = FullText("posts", ("title", "body"))
+COMMENTS = FullText("comments", ("author_name", "email", "text"))
+SEARCHABLE: dict[str, FullText] = {spec.table: spec for spec in (POSTS, COMMENTS)}
+
+
+def document(source: FromClause, spec: FullText) -> ColumnElement[Any]:
+    """PostgreSQL's ``to_tsvector('simple', a || ' ' || b …)``: the indexed expression.
+
+    The configuration is a literal (not a parameter) so the planner can match the query's
+    expression to the index's.
+    """
+    # Constants are SQL text, not parameters: a prepared statement's generic plan would not
+    # recognise the indexed expression in one with parameters.
+    # "@" becomes a space: PostgreSQL's parser would keep an e-mail address as one token, and
+    # then neither its name nor its domain would be found on their own.
+    empty, space, at = text("''"), text("' '"), text("'@'")
+
+    def column_text(name: str) -> ColumnElement[Any]:
+        return func.replace(func.coalesce(source.c[name], empty), at, space)
+
+    joined = column_text(spec.columns[0])
+    for name in spec.columns[1:]:
+        joined = joined.op("||")(space).op("||")(column_text(name))
+    return func.to_tsvector(_pg_config(), joined)
+
+
+def _pg_config() -> TextClause:
+    # SQL text, not a literal column: a column without a table keeps the Index off its table.
+    return text(f"'{PG_CONFIG}'::regconfig")
+
+
+def gin_index(source: Table, spec: FullText) -> Index:
+    """The PostgreSQL GIN index over :func:`document` (other databases skip it)."""
+    index = Index(spec.pg_index, document(source, spec), postgresql_using="gin")
+    return index.ddl_if(dialect="postgresql")
+
+
+def install_sqlite_triggers(source: Table, spec: FullText) -> None:
+    """Create the FTS5 table and triggers whenever ``create_all`` creates ``source`` on SQLite."""
+    for statement in spec.sqlite_ddl():
+        event.listen(source, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+    drop = DDL(f"DROP TABLE IF EXISTS {spec.fts_table}").execute_if(dialect="sqlite")
+    event.listen(source, "after_drop", drop)
+
+
+def is_search_table(name: str | None) -> bool:
+    """True for FTS5 tables and their shadow tables (not part of the models' metadata)."""
+    return any(
+        name == spec.fts_table or (name or "").startswith(f"{spec.fts_table}_")
+        for spec in SEARCHABLE.values()
+    )
+
+
+def words(term: str | None, limit: int = MAX_WORDS) -> list[str]:
+    """The words of a search term that can match something (see the module docstring)."""
+    text = unicodedata.normalize("NFC", term or "")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    kept = [w[:MAX_WORD_LENGTH] for w in text.split() if any(ch.isalnum() for ch in w)]
+    return kept[:limit]
+
+
+def fts5_query(parts: list[str]) -> str:
+    """An FTS5 MATCH expression: every word a quoted string (a phrase), the last a prefix."""
+    quoted = ['"' + word.replace('"', '""') + '"' for word in parts]
+    return " AND ".join(quoted) + "*"
+
+
+def tsquery_operand(word: str, prefix: bool) -> str:
+    """``word`` as one quoted operand of PostgreSQL's tsquery syntax."""
+    quoted = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+    return quoted + (":*" if prefix else "")
+
+
+def _pg_tsquery(parts: list[str]) -> ColumnElement[Any]:
+    """Every word, the last as a prefix, ANDed.
+
+    PostgreSQL's parser keeps host names, URLs and file names as one token, so a word with
+    punctuation also matches as a whole (lower-cased, unparsed) lexeme: "example.o" finds
+    "example.org" as a prefix, as well as the words "example" "o…" in sequence.
+    """
+    terms: list[ColumnElement[Any]] = []
+    for i, word in enumerate(part.replace("@", " ") for part in parts):  # as in document()
+        last = i == len(parts) - 1
+        term = func.to_tsquery(_pg_config(), tsquery_operand(word, last))
+        if not word.isalnum():
+            whole = cast(literal(tsquery_operand(word.lower(), last)), TSQUERY)
+            term = term.op("||")(whole)
+        terms.append(term)
+    return reduce(lambda left, right: left.op("&&")(right), terms)
+
+
+def matching(model: Any, term: str | None, dialect: str) -> ColumnElement[bool] | None:
+    """The condition "``model``'s row matches ``term``", or ``None`` if the term is empty.
+
+    ``dialect`` is the database's dialect name (``"sqlite"`` or ``"postgresql"``). The
+    condition refers only to ``model``'s own table, so it works in the list query and its
+    count query alike.
+    """
+    source: Table = model.__table__
+    spec = SEARCHABLE[source.name]
+    parts = words(term)
+    if not parts:
+        return None
+    if dialect == "sqlite":
+        fts = table(spec.fts_table, column("rowid"))
+        found = select(fts.c.rowid).where(
+            literal_column(spec.fts_table).op("MATCH")(fts5_query(parts))
+        )
+        return source.c.id.in_(found)
+    if dialect == "postgresql":
+        return document(source, spec).op("@@")(_pg_tsquery(parts))
+    raise NotImplementedError(f"no full-text search for the {dialect} dialect")
