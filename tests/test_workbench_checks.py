@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from babel.messages.pofile import read_po, write_po
 
 from backoffice.i18n import catalogs
 from backoffice.workbench import plurals
@@ -61,9 +58,39 @@ def test_each_problem_of_a_translation_is_named_separately():
     ]
 
 
-def test_a_plural_form_may_spell_out_the_number():
-    result = check("%(num)d comment", "%(num)d comments", ["ein Kommentar", "%(num)d K."], 2)
+def test_a_plural_form_that_one_number_selects_may_spell_out_the_number():
+    strings = ["ein Kommentar", "%(num)d K."]
+    result = check("%(num)d comment", "%(num)d comments", strings, 2, single_forms={0})
     assert result.ok and result.errors == []
+
+
+def test_a_plural_form_for_many_numbers_must_show_the_number():
+    # German "other" (0, 2, 3, …): leaving the number out would hide the count.
+    strings = ["%(num)d Kommentar", "Kommentare"]
+    result = check("%(num)d comment", "%(num)d comments", strings, 2, ["one", "other"], {0})
+    assert result.errors == ["Form 'other' lacks the placeholder %(num)d."]
+
+
+@pytest.mark.parametrize(
+    ("expression", "nplurals", "single"),
+    [
+        ("(n != 1)", 2, {0}),  # English, German: "one" is 1 alone
+        ("(n > 1)", 2, set()),  # French, Brazilian Portuguese: "one" is 0 and 1
+        (
+            "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)",
+            3,
+            set(),
+        ),  # Russian: "one" is 1, 21, 31, …
+        (
+            "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=0 && "
+            "n%100<=2 ? 4 : 5)",
+            6,
+            {0, 1, 2},
+        ),  # our Arabic catalog's order: zero, one and two are single numbers
+    ],
+)
+def test_single_number_forms_follow_the_plural_expression(expression, nplurals, single):
+    assert catalogs.single_number_forms(expression, nplurals) == single
 
 
 @pytest.mark.parametrize("strings", [[""], ["   "[:0]]])
@@ -106,34 +133,17 @@ def test_a_plural_form_names_itself_in_warnings():
 
 
 # -- in the UI language ------------------------------------------------------------------------
-GERMAN = {
-    ("plural form", "few"): "wenige",
-    (None, "Form '%(form)s' lacks the placeholder %(placeholder)s."):
-        "Der Form „%(form)s“ fehlt der Platzhalter %(placeholder)s.",
-    (None, "The tag %(tag)s is missing."): "Das Tag %(tag)s fehlt.",
-}  # fmt: skip
-
-
-@pytest.fixture
-def app_config(catalog_copy):
-    """German translations of the checks' messages, in a private catalog copy."""
-    po = catalog_copy / "de" / "LC_MESSAGES" / "messages.po"
-    catalog = read_po(io.BytesIO(po.read_bytes()), locale="de")
-    for (context, msgid), string in GERMAN.items():
-        catalog.add(msgid, string, context=context)
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100)
-    po.write_bytes(buffer.getvalue())
-    catalogs.compile_all(catalog_copy)
-    return {"BABEL_TRANSLATION_DIRECTORIES": str(catalog_copy)}
-
-
 def test_problems_are_named_in_the_ui_language(app):
     with app.test_request_context(headers={"Accept-Language": "de"}):
         labels = [form.label for form in plurals.forms("ar")]
         result = check("%(num)d by %(name)s", "%(num)d by %(name)s",
                        ["%(name)s", "%(name)s", "%(name)s", "%(num)d", "%(name)s", "%(name)s"],
-                       6, labels)  # fmt: skip
+                       6, labels, {0, 1, 2})  # fmt: skip
         tags = check("<b>x</b>", None, ["x</b>"], 2)
-    assert result.errors == ["Der Form „wenige“ fehlt der Platzhalter %(name)s."]
-    assert tags.errors == ["Das Tag <b> fehlt."]
+    # Arabic "few" lacks the name; "other" (100–102) and "many" (11–99) hide the number.
+    assert result.errors == [
+        "In der Pluralform „Wenige“ fehlt der Platzhalter %(name)s.",
+        "In der Pluralform „Andere“ fehlt der Platzhalter %(num)d.",
+        "In der Pluralform „Viele“ fehlt der Platzhalter %(num)d.",
+    ]
+    assert tags.errors == ["Das HTML-Tag <b> fehlt."]

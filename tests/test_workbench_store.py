@@ -134,7 +134,8 @@ def test_a_blocking_problem_refuses_the_save_and_writes_nothing(app, translator)
     with pytest.raises(store.CheckFailed) as refused:
         save("de", COMMENTS, ["%(num)d Kommentar", "%(nmu)d Kommentare"], translator)
     assert refused.value.problems == [
-        "Form 'other' has the placeholder %(nmu)d, which the source text does not have."
+        "Form 'other' lacks the placeholder %(num)d.",
+        "Form 'other' has the placeholder %(nmu)d, which the source text does not have.",
     ]
     assert store.po_path("de").read_bytes() == po and store.mo_path("de").read_bytes() == mo
     assert translation_rows() == 0

@@ -13,6 +13,8 @@ import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from gettext import c2py
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -31,6 +33,8 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
             "lazy_pgettext": ((1, "c"), 2)}  # fmt: skip
 EXTRA_FORM = re.compile(rb"^msgstr\[(\d+)\]", re.M)
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[^{}]*\}")
+#: Numbers that reach every branch of the usual ``Plural-Forms`` expressions.
+PLURAL_SAMPLES = (*range(1001), 10_000, 100_000, 1_000_000, 2_000_000)
 # The count of a plural message, which a plural form may spell out ("one comment"):
 # ngettext's %(num)d, Flask-Admin's %(count)s, {num}/{count}, or an unnamed %d.
 NUMBER_PLACEHOLDER = re.compile(
@@ -178,19 +182,34 @@ def is_number_placeholder(placeholder: str) -> bool:
     return bool(NUMBER_PLACEHOLDER.fullmatch(placeholder))
 
 
-def placeholder_mismatch(source: str, string: str, plural: bool) -> tuple[list[str], list[str]]:
+def placeholder_mismatch(
+    source: str, string: str, may_omit_count: bool = False
+) -> tuple[list[str], list[str]]:
     """(missing, extra) placeholders of translation ``string`` against ``source``.
 
-    A plural form may leave out the number ("one comment" instead of "%(num)d comments"),
-    so for plural entries a missing number placeholder is not reported.
+    With ``may_omit_count`` (a plural form that only one number selects, see
+    :func:`single_number_forms`) a missing number placeholder is not reported: "one comment"
+    instead of "%(num)d comments".
     """
     missing = Counter(placeholders(source))
     missing.subtract(placeholders(string))
     lacking = sorted(p for p, n in missing.items() for _ in range(n) if n > 0)
     extra = sorted(p for p, n in missing.items() for _ in range(-n) if n < 0)
-    if plural:
+    if may_omit_count:
         lacking = [p for p in lacking if not is_number_placeholder(p)]
     return lacking, extra
+
+
+@lru_cache(maxsize=64)
+def single_number_forms(expression: str, nplurals: int) -> frozenset[int]:
+    """The plural forms that exactly one number selects (English "one": only 1).
+
+    Only those may leave the number out, the rule GNU msgfmt applies too: a form that also
+    stands for 21 (Russian "one") or for 0 (French "one") would hide the count.
+    """
+    select = c2py(expression)
+    chosen = Counter(select(n) for n in PLURAL_SAMPLES)
+    return frozenset(index for index in range(nplurals) if chosen[index] == 1)
 
 
 def check_catalog(path: Path) -> list[str]:
@@ -230,8 +249,9 @@ def check_catalog(path: Path) -> list[str]:
                 f"{label} has {len(strings)} plural forms, the language needs {catalog.num_plurals}"
             )
         expected = placeholders(ids[-1])
-        for string in strings:
-            if any(placeholder_mismatch(ids[-1], string, plural=len(ids) > 1)):
+        single = single_number_forms(catalog.plural_expr, catalog.num_plurals)
+        for index, string in enumerate(strings):
+            if any(placeholder_mismatch(ids[-1], string, len(ids) > 1 and index in single)):
                 problems.append(
                     f"{label}: placeholders {placeholders(string)} do not match {expected}"
                 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -47,11 +47,13 @@ def check(
     strings: Sequence[str],
     nplurals: int,
     form_labels: Sequence[str] | None = None,
+    single_forms: Collection[int] = (),
 ) -> CheckResult:
     """Check the translation ``strings`` (one per plural form, else one) of an entry.
 
     ``form_labels`` names the plural forms in messages ("Form 'few' lacks …"); by default
-    they are numbered from 1.
+    they are numbered from 1. ``single_forms`` are the forms that one number alone selects
+    (``catalogs.single_number_forms``): only they may leave the number out.
     """
     result = CheckResult()
     plural = msgid_plural is not None
@@ -76,15 +78,17 @@ def check(
         if not string:
             continue  # untranslated: allowed
         form = labels[index] if plural else None
-        _check_placeholders(result, source, string, form)
+        _check_placeholders(result, source, string, form, plural and index in single_forms)
         _check_tags(result, source, string, form)
         _check_whitespace(result, source, string, form)
         _check_ending(result, source, string, form)
     return result
 
 
-def _check_placeholders(result: CheckResult, source: str, string: str, form: str | None) -> None:
-    missing, extra = placeholder_mismatch(source, string, plural=form is not None)
+def _check_placeholders(
+    result: CheckResult, source: str, string: str, form: str | None, may_omit_count: bool
+) -> None:
+    missing, extra = placeholder_mismatch(source, string, may_omit_count)
     for placeholder in missing:
         if form is None:
             text = _(

@@ -32,6 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from backoffice import audit
 from backoffice.extensions import db
+from backoffice.i18n import catalogs
 from backoffice.models import AuditEntry
 from backoffice.workbench import checks, files, plurals
 from backoffice.workbench.files import catalog_dir, languages, mo_path, po_path
@@ -244,8 +245,9 @@ def save_entry(
         if current.version not in (base_version, wanted):
             raise Conflict(current)
         result = checks.check(
-            current.msgid, current.msgid_plural, strings, catalog.num_plurals, labels
-        )
+            current.msgid, current.msgid_plural, strings, catalog.num_plurals, labels,
+            catalogs.single_number_forms(catalog.plural_expr, catalog.num_plurals),
+        )  # fmt: skip
         if result.errors:
             raise CheckFailed(result.errors)
         if current.version == wanted:

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from backoffice.extensions import db
+from backoffice.i18n import catalogs
 from backoffice.workbench import checks, files, plurals, store
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -119,6 +120,7 @@ def _read_upload(lang: str, data: bytes) -> tuple[Catalog | None, tuple[str, str
 def _compare(upload: Catalog, catalog: Catalog, labels: list[str]) -> tuple[ImportReport, list]:
     """The report of merging ``upload`` into ``catalog``, and the changes to make."""
     report = ImportReport()
+    single = catalogs.single_number_forms(catalog.plural_expr, catalog.num_plurals)
     has_plurals = any(isinstance(m.id, list | tuple) for m in upload if m.id)
     if has_plurals and (upload.num_plurals, upload.plural_expr) != (
         catalog.num_plurals,
@@ -155,7 +157,7 @@ def _compare(upload: Catalog, catalog: Catalog, labels: list[str]) -> tuple[Impo
             report.unchanged += 1
             continue
         result = checks.check(
-            current.msgid, current.msgid_plural, strings, catalog.num_plurals, labels
+            current.msgid, current.msgid_plural, strings, catalog.num_plurals, labels, single
         )
         report.problems.extend((current.msgid, error) for error in result.errors)
         if current.version == store.version_of(strings, uploaded.fuzzy):
