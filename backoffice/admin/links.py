@@ -67,7 +67,15 @@ def filter_key(view: BaseModelView, column: str, operation: Operation) -> str:
     """The ``<key>`` part of ``flt<n>_<key>`` for the filter on ``column`` with ``operation``.
 
     A class matches its exact type first, then its subclasses (a view may refine a filter).
+    Remembered per view: list pages ask for the same key on every row.
     """
+    cache: dict[tuple[str, Operation], str] = view.__dict__.setdefault("_filter_keys", {})
+    if (column, operation) not in cache:
+        cache[(column, operation)] = _filter_key(view, column, operation)
+    return cache[(column, operation)]
+
+
+def _filter_key(view: BaseModelView, column: str, operation: Operation) -> str:
     attr, _joins = tools.get_field_with_path(view.model, column)
     if attr is None:
         raise LookupError(f"{view.model.__name__} has no column {column!r}")

@@ -28,7 +28,7 @@ from backoffice.admin.filters import DateTimeBetween, DateTimeGreater, DateTimeS
 from backoffice.admin.formatting import datetime_formatter, status_formatter
 from backoffice.admin.links import list_url
 from backoffice.extensions import db
-from backoffice.models import Comment, Post, Tag, User
+from backoffice.models import POST_STATUSES, Comment, Post, Tag, User, counts
 from backoffice.models._time import utcnow
 from backoffice.sanitize import clean_html
 from backoffice.security.roles import can
@@ -169,6 +169,13 @@ class PostView(GatedModelView):
         if self._own_only():
             query = query.filter(Post.author_id == current_user.id)
         return query
+
+    def exact_count(self) -> int | None:
+        # All posts: the status counters. An author's own posts are counted (capped).
+        if self._own_only():
+            return None
+        keys = [counts.status_key("posts", status) for status in POST_STATUSES]
+        return sum(counts.read(db.session, keys).values())
 
     def get_list(self, *args: Any, **kwargs: Any) -> Any:
         count, posts = super().get_list(*args, **kwargs)

@@ -1,0 +1,158 @@
+"""Exact row counts kept by the database itself: ``row_counts(name, n)``.
+
+Counting a million comments on every admin page (the queue tabs, the menu badge, the
+dashboard) costs tens of milliseconds each time; these counters cost one primary-key lookup.
+Triggers on ``posts`` and ``comments`` keep, per table,
+
+- ``<table>.status.<status>``: rows in each status, and
+- ``<table>.month.<YYYY-MM>``: rows created in each calendar month (UTC).
+
+Because the database maintains them (SQLite and PostgreSQL triggers, fired by ORM writes,
+bulk ``UPDATE``/``DELETE``, cascades and raw SQL alike) they are exact across processes and
+never stale; they cannot drift the way an application-side cache can. ``TRUNCATE`` (tests)
+bypasses triggers, so it must truncate ``row_counts`` too, which the test fixtures do.
+
+The triggers are attached to the metadata (so ``db.create_all()`` builds them, as the SQLite
+tests do) and created by migration 0005 (which also fills the counters from existing rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import BigInteger, Column, String, Table, event, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from backoffice.extensions import db
+
+#: The tables whose rows are counted by status and by month of ``created_at``.
+COUNTED_TABLES: tuple[str, ...] = ("posts", "comments")
+
+row_counts = Table(
+    "row_counts",
+    db.metadata,
+    Column("name", String(64), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+
+
+def _sqlite_triggers(table: str) -> list[str]:
+    """Insert, delete and update triggers for one table (SQLite has no trigger functions)."""
+    status = f"'{table}.status.' || {{row}}.status"
+    month = f"'{table}.month.' || strftime('%Y-%m', {{row}}.created_at)"
+
+    def add(row: str) -> str:
+        return "".join(
+            f"INSERT INTO row_counts (name, n) VALUES ({key.format(row=row)}, 1) "
+            "ON CONFLICT (name) DO UPDATE SET n = n + 1; "
+            for key in (month, status)
+        )
+
+    def remove(row: str) -> str:
+        return "".join(
+            f"UPDATE row_counts SET n = n - 1 WHERE name = {key.format(row=row)}; "
+            for key in (month, status)
+        )
+
+    changed = "OLD.status IS NOT NEW.status OR OLD.created_at IS NOT NEW.created_at"
+    return [
+        f"CREATE TRIGGER row_counts_{table}_insert AFTER INSERT ON {table} BEGIN {add('NEW')}END",
+        f"CREATE TRIGGER row_counts_{table}_delete AFTER DELETE ON {table} "
+        f"BEGIN {remove('OLD')}END",
+        f"CREATE TRIGGER row_counts_{table}_update AFTER UPDATE OF status, created_at "
+        f"ON {table} WHEN {changed} BEGIN {remove('OLD')}{add('NEW')}END",
+    ]
+
+
+#: One trigger function for both tables: keys are built from ``TG_TABLE_NAME``. Keys are
+#: always touched in the same (alphabetical) order, so concurrent writers cannot deadlock.
+POSTGRESQL_FUNCTION = """
+CREATE OR REPLACE FUNCTION row_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    UPDATE row_counts SET n = n - 1
+      WHERE name = TG_TABLE_NAME || '.month.' || to_char(OLD.created_at, 'YYYY-MM');
+    UPDATE row_counts SET n = n - 1 WHERE name = TG_TABLE_NAME || '.status.' || OLD.status;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO row_counts (name, n)
+      VALUES (TG_TABLE_NAME || '.month.' || to_char(NEW.created_at, 'YYYY-MM'), 1),
+             (TG_TABLE_NAME || '.status.' || NEW.status, 1)
+      ON CONFLICT (name) DO UPDATE SET n = row_counts.n + 1;
+  END IF;
+  RETURN NULL;
+END $$
+"""
+
+
+def _postgresql_triggers(table: str) -> list[str]:
+    changed = (
+        "OLD.status IS DISTINCT FROM NEW.status OR OLD.created_at IS DISTINCT FROM NEW.created_at"
+    )
+    return [
+        f"CREATE TRIGGER row_counts_{table}_write AFTER INSERT OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION row_counts_track()",
+        f"CREATE TRIGGER row_counts_{table}_update AFTER UPDATE OF status, created_at "
+        f"ON {table} FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION row_counts_track()",
+    ]
+
+
+def trigger_statements(dialect: str) -> list[str]:
+    """The DDL that creates the counting triggers on ``dialect`` (sqlite or postgresql)."""
+    if dialect == "sqlite":
+        return [ddl for table in COUNTED_TABLES for ddl in _sqlite_triggers(table)]
+    if dialect == "postgresql":
+        return [POSTGRESQL_FUNCTION] + [
+            ddl for table in COUNTED_TABLES for ddl in _postgresql_triggers(table)
+        ]
+    raise NotImplementedError(f"no row-count triggers for the {dialect} dialect")
+
+
+def rebuild_statements(dialect: str) -> list[str]:
+    """SQL that recomputes every counter from the rows (after a bulk load, or to check)."""
+    month = "strftime('%Y-%m', created_at)" if dialect == "sqlite" else (
+        "to_char(created_at, 'YYYY-MM')"
+    )  # fmt: skip
+    statements = ["DELETE FROM row_counts"]
+    for table in COUNTED_TABLES:
+        for kind, expression in (("status", "status"), ("month", month)):
+            statements.append(
+                f"INSERT INTO row_counts (name, n) SELECT '{table}.{kind}.' || {expression}, "
+                f"count(*) FROM {table} GROUP BY {expression}"
+            )
+    return statements
+
+
+def rebuild(connection: Connection) -> None:
+    """Recompute every counter from the rows, in the caller's transaction."""
+    for statement in rebuild_statements(connection.dialect.name):
+        connection.execute(text(statement))
+
+
+@event.listens_for(db.metadata, "after_create")
+def _create_triggers(metadata: object, connection: Connection, **kw: object) -> None:
+    # After every table exists (the triggers name both ``row_counts`` and the counted tables).
+    if connection.dialect.name in ("sqlite", "postgresql"):
+        for statement in trigger_statements(connection.dialect.name):
+            connection.execute(text(statement))
+
+
+def read(session: Session, names: Iterable[str]) -> dict[str, int]:
+    """``{name: count}`` for ``names`` (0 for a counter that does not exist yet)."""
+    wanted = list(names)
+    rows = session.execute(
+        select(row_counts.c.name, row_counts.c.n).where(row_counts.c.name.in_(wanted))
+    )
+    found = {name: int(n) for name, n in rows}
+    return {name: found.get(name, 0) for name in wanted}
+
+
+def status_key(table: str, status: str) -> str:
+    """The counter of ``table`` rows in ``status``: ``"comments.status.pending"``."""
+    return f"{table}.status.{status}"
+
+
+def month_key(table: str, month: str) -> str:
+    """The counter of ``table`` rows created in ``month`` (``"YYYY-MM"``)."""
+    return f"{table}.month.{month}"
