@@ -46,12 +46,32 @@ def row_action_kind(action: Any) -> str | None:
 
 
 def squeeze(html: str) -> Markup:
-    """Shrink the whitespace between tags to one space (one space keeps inline neighbours,
-    such as the row icons, apart)."""
-    return Markup(_BETWEEN_TAGS.sub("> <", str(html)).strip())
+    """Collapse runs of whitespace to one space, as the browser does when it lays out text,
+    and drop it before structural tags (rows, cells, list items), where it is never shown;
+    HTML comments go too.
+
+    Scripts are kept as they are; pages with ``<pre>`` or ``<textarea>`` (where whitespace is
+    content) are left alone.
+    """
+    text = str(html)
+    if "<pre" in text or "<textarea" in text:
+        return Markup(text)
+    parts = _SCRIPT.split(text)  # odd items: whole <script> elements
+    parts[::2] = [
+        _BETWEEN_BLOCKS.sub(r"><\1", _WHITESPACE.sub(" ", _COMMENT.sub("", part)))
+        for part in parts[::2]
+    ]
+    return Markup("".join(parts).strip())
 
 
-_BETWEEN_TAGS = re.compile(r">\s+<")
+_SCRIPT = re.compile(r"(<script\b.*?</script>)", re.S | re.I)
+_WHITESPACE = re.compile(r"\s{2,}|\n")
+_COMMENT = re.compile(r"<!--(?!\[).*?-->", re.S)  # template comments; not conditional ones
+# Between table/list/form structure tags a space is never rendered: drop it.
+_BETWEEN_BLOCKS = re.compile(
+    r"> <(/?(?:html|head|body|meta|link|title|div|nav|ul|ol|li|table|thead|tbody|tr|th|td|form|"
+    r"select|option|script|h\d)\b)"
+)
 
 
 class RoleGated:
@@ -101,6 +121,8 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
     edit_template = "admin/model/backoffice_edit.html"
     # Light rows: shared delete form, links built once a page (issue 6: ≤ 30 KB a page).
     list_template = "admin/model/backoffice_list.html"
+    #: A column whose cells link to the details page (replacing the row's eye icon).
+    row_link_column: str | None = None
     page_size = 20
     can_set_page_size = True
     page_size_options = (20, 50, 100)
