@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from backoffice.admin.filters import LocalTimeFilterConverter
 from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
-from backoffice.admin.links import history_url
+from backoffice.admin.links import ROW_ID, history_url
 from backoffice.admin.paging import FastListMixin
 from backoffice.extensions import db
 from backoffice.ids import parse_id, parse_ids
@@ -32,10 +32,6 @@ from backoffice.security.roles import can
 log = logging.getLogger(__name__)
 #: No list has more pages than this (10 million rows at 100 a page).
 MAX_PAGE = 100_000
-
-
-#: Stands for the row id in a URL built once for every row of a list page.
-ROW_ID = "0ROWID0"
 
 
 def row_action_kind(action: Any) -> str | None:

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
+from backoffice.admin.links import ROW_ID, row_url
 from backoffice.extensions import db
 from backoffice.ids import parse_id
 from backoffice.models import COMMENT_STATUSES, Comment, Post, User, counts
@@ -45,7 +46,7 @@ UNDO_KEY = "comments_undo"
 
 def _post_link(view: Any, context: Any, model: Comment, name: str) -> Markup:
     # The admin page of the post: drafts have no public page yet.
-    url = url_for("posts.details_view", id=model.post_id)
+    url = row_url("post-details", lambda: url_for("posts.details_view", id=ROW_ID), model.post_id)
     return Markup('<a href="{}">{}</a>').format(url, model.post.title)
 
 

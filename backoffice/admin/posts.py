@@ -26,7 +26,7 @@ from backoffice.admin.comments import PostFilter
 from backoffice.admin.fields import LocalDateTimeField
 from backoffice.admin.filters import DateTimeBetween, DateTimeGreater, DateTimeSmaller
 from backoffice.admin.formatting import datetime_formatter, status_formatter
-from backoffice.admin.links import list_url
+from backoffice.admin.links import ROW_ID, list_url, row_url
 from backoffice.extensions import db
 from backoffice.models import POST_STATUSES, Comment, Post, Tag, User, counts
 from backoffice.models._time import utcnow
@@ -67,11 +67,12 @@ def _comment_counts(view: Any, context: Any, model: Post, name: str) -> Markup:
     if not total:
         return Markup('<span class="text-muted">0</span>')
     label = format_number(total)
-    url = list_url("comments", ("post_id", PostFilter, model.id), status="all")
+    on_post = ("post_id", PostFilter, ROW_ID)
+    url = row_url("post-comments", lambda: list_url("comments", on_post, status="all"), model.id)
     if pending:
         badge = ngettext("%(num)d pending", "%(num)d pending", pending)
         # The queue opens on its pending tab: no need to say so in every row's link.
-        pending_url = list_url("comments", ("post_id", PostFilter, model.id))
+        pending_url = row_url("post-pending", lambda: list_url("comments", on_post), model.id)
         return Markup('<a href="{}">{}</a> <a class="badge badge-warning" href="{}">{}</a>').format(
             url, label, pending_url, badge
         )

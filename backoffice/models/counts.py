@@ -18,7 +18,8 @@ tests do) and created by migration 0005 (which also fills the counters from exis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import BigInteger, Column, String, Table, event, select, text
 from sqlalchemy.engine import Connection
@@ -107,6 +108,34 @@ def trigger_statements(dialect: str) -> list[str]:
             ddl for table in COUNTED_TABLES for ddl in _postgresql_triggers(table)
         ]
     raise NotImplementedError(f"no row-count triggers for the {dialect} dialect")
+
+
+def drop_trigger_statements(dialect: str) -> list[str]:
+    """The DDL that removes the counting triggers (and PostgreSQL's trigger function)."""
+    if dialect == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS row_counts_{table}_{kind} ON {table}"
+            for table in COUNTED_TABLES
+            for kind in ("write", "update")
+        ] + ["DROP FUNCTION IF EXISTS row_counts_track()"]
+    return [
+        f"DROP TRIGGER IF EXISTS row_counts_{table}_{kind}"
+        for table in COUNTED_TABLES
+        for kind in ("insert", "delete", "update")
+    ]
+
+
+@contextmanager
+def triggers_suspended(connection: Connection) -> Iterator[None]:
+    """Bulk-load without per-row counting, then recount once (``flask seed`` of a million
+    rows: two upserts per row would double its time). Runs in the caller's transaction."""
+    dialect = connection.dialect.name
+    for statement in drop_trigger_statements(dialect):
+        connection.execute(text(statement))
+    yield
+    for statement in trigger_statements(dialect):
+        connection.execute(text(statement))
+    rebuild(connection)
 
 
 def rebuild_statements(dialect: str) -> list[str]:

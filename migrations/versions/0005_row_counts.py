@@ -11,7 +11,7 @@ one in that module at this revision; the counters are filled from the existing r
 from alembic import op
 import sqlalchemy as sa
 
-from backoffice.models.counts import COUNTED_TABLES, rebuild, trigger_statements
+from backoffice.models.counts import drop_trigger_statements, rebuild, trigger_statements
 
 
 revision = '0005'
@@ -34,14 +34,6 @@ def upgrade():
 
 
 def downgrade():
-    connection = op.get_bind()
-    for table in COUNTED_TABLES:
-        if connection.dialect.name == 'postgresql':
-            op.execute(f'DROP TRIGGER IF EXISTS row_counts_{table}_write ON {table}')
-            op.execute(f'DROP TRIGGER IF EXISTS row_counts_{table}_update ON {table}')
-        else:
-            for kind in ('insert', 'delete', 'update'):
-                op.execute(f'DROP TRIGGER IF EXISTS row_counts_{table}_{kind}')
-    if connection.dialect.name == 'postgresql':
-        op.execute('DROP FUNCTION IF EXISTS row_counts_track()')
+    for statement in drop_trigger_statements(op.get_bind().dialect.name):
+        op.execute(sa.text(statement))
     op.drop_table('row_counts')
