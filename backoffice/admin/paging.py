@@ -95,8 +95,7 @@ class FastListMixin:
             ids, _unused, joins, _joins = view._apply_filters(ids, None, joins, {}, filters)
 
         count, capped = self._count(ids, plain=not search and not filters)
-        g.setdefault(_CAPPED, False)
-        g.list_count_capped = capped
+        setattr(g, _CAPPED, capped)
 
         ids, joins = view._apply_sorting(ids, joins, sort_column, sort_desc)
         order = list(ids._order_by_clauses)
