@@ -7,9 +7,10 @@ Triggers on ``posts`` and ``comments`` keep, per table,
 - ``<table>.status.<status>``: rows in each status, and
 - ``<table>.month.<YYYY-MM>``: rows created in each calendar month (UTC).
 
-Because the database maintains them (SQLite and PostgreSQL triggers, fired by ORM writes,
-bulk ``UPDATE``/``DELETE``, cascades and raw SQL alike) they are exact across processes and
-never stale; they cannot drift the way an application-side cache can. ``TRUNCATE`` (tests)
+Because the database maintains them (SQLite row triggers; PostgreSQL statement triggers over
+the transition tables), fired by ORM writes, bulk ``UPDATE``/``DELETE``, cascades and raw SQL
+alike, they are exact across processes and never stale: they cannot drift the way an
+application-side cache can, and they commit or roll back with the change they count. ``TRUNCATE`` (tests)
 bypasses triggers, so it must truncate ``row_counts`` too, which the test fixtures do.
 
 The triggers are attached to the metadata (so ``db.create_all()`` builds them, as the SQLite
@@ -66,21 +67,37 @@ def _sqlite_triggers(table: str) -> list[str]:
     ]
 
 
-#: One trigger function for both tables: keys are built from ``TG_TABLE_NAME``. Keys are
-#: always touched in the same (alphabetical) order, so concurrent writers cannot deadlock.
-POSTGRESQL_FUNCTION = """
+def _keys(rows: str, sign: str) -> str:
+    return (
+        f"SELECT TG_TABLE_NAME || '.month.' || to_char(created_at, 'YYYY-MM') AS name, "
+        f"{sign}1 AS d FROM {rows} UNION ALL "
+        f"SELECT TG_TABLE_NAME || '.status.' || status, {sign}1 FROM {rows}"
+    )
+
+
+def _apply(changes: str) -> str:
+    # One upsert per key and statement, keys in name order (concurrent writers lock the
+    # counters in the same order, so they cannot deadlock).
+    return (
+        f"INSERT INTO row_counts (name, n) SELECT name, sum(d) FROM ({changes}) AS k "
+        "GROUP BY name HAVING sum(d) <> 0 ORDER BY name "
+        "ON CONFLICT (name) DO UPDATE SET n = row_counts.n + EXCLUDED.n;"
+    )
+
+
+#: PostgreSQL counts per *statement*, from the transition tables: a bulk insert of a million
+#: rows updates each counter once, instead of a million times (a row-level trigger would
+#: leave a million versions of the same counter row in one transaction). One function serves
+#: both tables: keys are built from ``TG_TABLE_NAME``.
+POSTGRESQL_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION row_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    UPDATE row_counts SET n = n - 1
-      WHERE name = TG_TABLE_NAME || '.month.' || to_char(OLD.created_at, 'YYYY-MM');
-    UPDATE row_counts SET n = n - 1 WHERE name = TG_TABLE_NAME || '.status.' || OLD.status;
-  END IF;
-  IF TG_OP <> 'DELETE' THEN
-    INSERT INTO row_counts (name, n)
-      VALUES (TG_TABLE_NAME || '.month.' || to_char(NEW.created_at, 'YYYY-MM'), 1),
-             (TG_TABLE_NAME || '.status.' || NEW.status, 1)
-      ON CONFLICT (name) DO UPDATE SET n = row_counts.n + 1;
+  IF TG_OP = 'INSERT' THEN
+    {_apply(_keys("new_rows", ""))}
+  ELSIF TG_OP = 'DELETE' THEN
+    {_apply(_keys("old_rows", "-"))}
+  ELSE
+    {_apply(_keys("new_rows", "") + " UNION ALL " + _keys("old_rows", "-"))}
   END IF;
   RETURN NULL;
 END $$
@@ -88,14 +105,15 @@ END $$
 
 
 def _postgresql_triggers(table: str) -> list[str]:
-    changed = (
-        "OLD.status IS DISTINCT FROM NEW.status OR OLD.created_at IS DISTINCT FROM NEW.created_at"
-    )
+    # Transition tables allow one event per trigger and no column list.
     return [
-        f"CREATE TRIGGER row_counts_{table}_write AFTER INSERT OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION row_counts_track()",
-        f"CREATE TRIGGER row_counts_{table}_update AFTER UPDATE OF status, created_at "
-        f"ON {table} FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION row_counts_track()",
+        f"CREATE TRIGGER row_counts_{table}_insert AFTER INSERT ON {table} "
+        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION row_counts_track()",
+        f"CREATE TRIGGER row_counts_{table}_delete AFTER DELETE ON {table} "
+        "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION row_counts_track()",
+        f"CREATE TRIGGER row_counts_{table}_update AFTER UPDATE ON {table} "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION row_counts_track()",
     ]
 
 
@@ -116,7 +134,7 @@ def drop_trigger_statements(dialect: str) -> list[str]:
         return [
             f"DROP TRIGGER IF EXISTS row_counts_{table}_{kind} ON {table}"
             for table in COUNTED_TABLES
-            for kind in ("write", "update")
+            for kind in ("insert", "delete", "update")
         ] + ["DROP FUNCTION IF EXISTS row_counts_track()"]
     return [
         f"DROP TRIGGER IF EXISTS row_counts_{table}_{kind}"
