@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from werkzeug.routing import BuildError
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
@@ -153,13 +153,16 @@ class PostView(GatedModelView):
         return not self.may("edit_any")
 
     def get_query(self) -> Any:
-        # The list shows no body: leave it in the database.
+        # Exactly the columns the list shows (no body, no slug), the author's name without
+        # their roles, and the tag titles.
         query = (
             super()
             .get_query()
             .options(
-                defer(Post.body),
-                joinedload(Post.author).load_only(User.username),
+                load_only(
+                    Post.title, Post.status, Post.published_at, Post.updated_at, Post.author_id
+                ),
+                joinedload(Post.author).load_only(User.username).lazyload(User.roles),
                 selectinload(Post.tags).load_only(Tag.title),
             )
         )

@@ -10,8 +10,9 @@ Triggers on ``posts`` and ``comments`` keep, per table,
 Because the database maintains them (SQLite row triggers; PostgreSQL statement triggers over
 the transition tables), fired by ORM writes, bulk ``UPDATE``/``DELETE``, cascades and raw SQL
 alike, they are exact across processes and never stale: they cannot drift the way an
-application-side cache can, and they commit or roll back with the change they count. ``TRUNCATE`` (tests)
-bypasses triggers, so it must truncate ``row_counts`` too, which the test fixtures do.
+application-side cache can, and they commit or roll back with the change they count.
+``TRUNCATE`` (tests) bypasses triggers, so it must truncate ``row_counts`` too, which the test
+fixtures do.
 
 The triggers are attached to the metadata (so ``db.create_all()`` builds them, as the SQLite
 tests do) and created by migration 0005 (which also fills the counters from existing rows).
