@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import abort, flash, redirect, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.actions import action
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model.template import DeleteRowAction, EditRowAction, ViewRowAction
@@ -171,17 +172,25 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
         # <pre> or <textarea> on list pages, where whitespace would be content).
         return squeeze(super().render(template, **kwargs))
 
-    def _row_links(self, return_url: str | None) -> dict[str, tuple[str, str]]:
-        """The view and edit URLs of a list row as (before id, after id): built once a page,
-        not once a row. The way back (``url=``) is left out when it is the list's first page,
-        where Flask-Admin returns by default."""
+    def _row_links(self, return_url: str | None) -> dict[str, Any]:
+        """What every row of a list page repeats, computed once a page: the view and edit URLs
+        as (before id, after id), and the translated titles of the row's controls.
+
+        The way back (``url=``) is left out when it is the list's first page, where
+        Flask-Admin returns by default."""
         if return_url and self._is_default_list_url(return_url):
             return_url = None
-        links = {}
+        links: dict[str, Any] = {}
         for kind, endpoint in (("details", ".details_view"), ("edit", ".edit_view")):
             url = self.get_url(endpoint, id=ROW_ID, url=return_url)
             before, _sep, after = url.partition(ROW_ID)
             links[kind] = (before, after)
+        links["titles"] = {
+            "select": admin_gettext("Select record"),
+            "view": admin_gettext("View Record"),
+            "edit": admin_gettext("Edit Record"),
+            "delete": admin_gettext("Delete Record"),
+        }
         return links
 
     def _is_default_list_url(self, url: str) -> bool:
