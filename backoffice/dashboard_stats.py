@@ -16,6 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from backoffice.extensions import db
+from backoffice.models import counts as row_counts
 
 MONTHS = 12
 
@@ -65,6 +66,27 @@ def monthly_counts(column: Any, since: datetime, *criteria: Any) -> dict[str, in
     bucket = month_bucket(column)
     query = select(bucket, func.count()).where(column >= since, *criteria).group_by(bucket)
     return {key: count for key, count in db.session.execute(query)}
+
+
+def monthly_counters(tables: list[str], months: list[date]) -> dict[str, dict[str, int]]:
+    """``{table: {"YYYY-MM": rows}}`` for ``months``, from the trigger-kept counters (one
+    statement for all the tables)."""
+    keys = {
+        (t, month_key(m)): row_counts.month_key(t, month_key(m)) for t in tables for m in months
+    }
+    numbers = row_counts.read(db.session, keys.values())
+    found: dict[str, dict[str, int]] = {table: {} for table in tables}
+    for (table, month), key in keys.items():
+        found[table][month] = numbers[key]
+    return found
+
+
+def counter_values(counters: Mapping[str, str]) -> dict[str, int]:
+    """``{name: value}`` of the trigger-kept counters ``{name: counter key}``, one statement."""
+    if not counters:
+        return {}
+    numbers = row_counts.read(db.session, counters.values())
+    return {name: numbers[key] for name, key in counters.items()}
 
 
 def counts(queries: Mapping[str, Any]) -> dict[str, int]:

@@ -160,3 +160,24 @@ def test_editor_moderates_two_comments_by_clicking(page, desk):  # noqa: F811
     assert page.locator("[data-testid=count-pending]").inner_text() == "2"
     with app.app_context():
         assert db.session.get(Comment, ids["Ben"]).status == "pending"
+
+
+def test_the_row_delete_button_asks_then_deletes_only_its_row(page, desk):  # noqa: F811
+    base, app = desk
+    sign_in(page, base, "edna", PASSWORD, "/admin/comments/?status=all")
+    page.wait_for_url(f"{base}/admin/comments/?status=all")
+    with app.app_context():
+        cy = db.session.scalar(select(Comment.id).where(Comment.author_name == "Cy"))
+        before = len(db.session.scalars(select(Comment.id)).all())
+    button = f"button[form=row-delete][value='{cy}']"
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click(button)
+    page.wait_for_timeout(300)
+    with app.app_context():
+        assert db.session.get(Comment, cy) is not None  # dismissed: nothing sent
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click(button)
+    with app.app_context():
+        assert db.session.get(Comment, cy) is None
+        assert len(db.session.scalars(select(Comment.id)).all()) == before - 1

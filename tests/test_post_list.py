@@ -42,7 +42,8 @@ def blog(app):
 
 
 def row_titles(html):
-    return re.findall(r'<td class="col-title">\s*(Post \d{3})\s*</td>', html)
+    # The title links to the post's page (in place of an eye icon).
+    return re.findall(r'<td class="col-title">\s*<a href="[^"]*">(Post \d{3})</a>\s*</td>', html)
 
 
 def filter_arg(column, flt_type):

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, flash, redirect, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.actions import action
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
-from flask_babel import format_number
+from flask_admin.model.template import DeleteRowAction, EditRowAction, ViewRowAction
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from backoffice.admin.filters import LocalTimeFilterConverter
 from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
-from backoffice.admin.links import history_url
+from backoffice.admin.links import ROW_ID, history_url
+from backoffice.admin.paging import FastListMixin
 from backoffice.extensions import db
 from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
@@ -28,6 +33,42 @@ from backoffice.security.roles import can
 log = logging.getLogger(__name__)
 #: No list has more pages than this (10 million rows at 100 a page).
 MAX_PAGE = 100_000
+
+
+def row_action_kind(action: Any) -> str | None:
+    """ "view", "edit" or "delete" for Flask-Admin's plain row actions (the light list template
+    draws those itself); None for any other action, which renders as upstream."""
+    kinds = {ViewRowAction: "view", EditRowAction: "edit", DeleteRowAction: "delete"}
+    return kinds.get(type(action))
+
+
+def squeeze(html: str) -> Markup:
+    """Collapse runs of whitespace to one space, as the browser does when it lays out text,
+    and drop it before structural tags (rows, cells, list items), where it is never shown;
+    HTML comments go too.
+
+    Scripts are kept as they are; pages with ``<pre>`` or ``<textarea>`` (where whitespace is
+    content) are left alone.
+    """
+    text = str(html)
+    if "<pre" in text or "<textarea" in text:
+        return Markup(text)
+    parts = _SCRIPT.split(text)  # odd items: whole <script> elements
+    parts[::2] = [
+        _BETWEEN_BLOCKS.sub(r"><\1", _WHITESPACE.sub(" ", _COMMENT.sub("", part)))
+        for part in parts[::2]
+    ]
+    return Markup("".join(parts).strip())
+
+
+_SCRIPT = re.compile(r"(<script\b.*?</script>)", re.S | re.I)
+_WHITESPACE = re.compile(r"\s{2,}|\n")
+_COMMENT = re.compile(r"<!--(?!\[).*?-->", re.S)  # template comments; not conditional ones
+# Between table/list/form structure tags a space is never rendered: drop it.
+_BETWEEN_BLOCKS = re.compile(
+    r"> <(/?(?:html|head|body|meta|link|title|div|nav|ul|ol|li|table|thead|tbody|tr|th|td|form|"
+    r"select|option|script|h\d)\b)"
+)
 
 
 class RoleGated:
@@ -68,12 +109,17 @@ class GatedView(RoleGated, BaseView):
     """Base for custom pages (profile, translations…)."""
 
 
-class GatedModelView(RoleGated, ModelView):
-    """Base for model views: CSRF-protected forms, gated actions, sensible paging."""
+class GatedModelView(RoleGated, FastListMixin, ModelView):
+    """Base for model views: CSRF-protected forms, gated actions, paging fast at depth
+    (deferred join, cheap counts: see :mod:`backoffice.admin.paging`)."""
 
     form_base_class = AdminForm
     # Flask-Admin's edit page plus a "History" button (views may extend it further).
     edit_template = "admin/model/backoffice_edit.html"
+    # Light rows: shared delete form, links built once a page (issue 6: ≤ 30 KB a page).
+    list_template = "admin/model/backoffice_list.html"
+    #: A column whose cells link to the details page (replacing the row's eye icon).
+    row_link_column: str | None = None
     page_size = 20
     can_set_page_size = True
     page_size_options = (20, 50, 100)
@@ -113,10 +159,45 @@ class GatedModelView(RoleGated, ModelView):
         return args
 
     def render(self, template: str, **kwargs: Any) -> str:
-        # The list's "List (12345)" prints the raw number: give it the locale's grouping.
+        # The list's "List (12345)" prints the raw number: give it the locale's grouping,
+        # and a "+" when counting stopped at the cap.
         if isinstance(kwargs.get("count"), int) and kwargs["count"]:
-            kwargs["count"] = format_number(kwargs["count"])
-        return super().render(template, **kwargs)
+            kwargs["count"] = self.list_count_label(kwargs["count"])
+        if "list_row_actions" not in kwargs:
+            return super().render(template, **kwargs)
+        kwargs.update(
+            row_links=self._row_links(kwargs.get("return_url")), row_action_kind=row_action_kind
+        )
+        # A list page repeats Flask-Admin's indented markup on every row: squeeze it (no
+        # <pre> or <textarea> on list pages, where whitespace would be content).
+        return squeeze(super().render(template, **kwargs))
+
+    def _row_links(self, return_url: str | None) -> dict[str, Any]:
+        """What every row of a list page repeats, computed once a page: the view and edit URLs
+        as (before id, after id), and the translated titles of the row's controls.
+
+        The way back (``url=``) is left out when it is the list's first page, where
+        Flask-Admin returns by default."""
+        if return_url and self._is_default_list_url(return_url):
+            return_url = None
+        links: dict[str, Any] = {}
+        for kind, endpoint in (("details", ".details_view"), ("edit", ".edit_view")):
+            url = self.get_url(endpoint, id=ROW_ID, url=return_url)
+            before, _sep, after = url.partition(ROW_ID)
+            links[kind] = (before, after)
+        links["titles"] = {
+            "select": admin_gettext("Select record"),
+            "view": admin_gettext("View Record"),
+            "edit": admin_gettext("Edit Record"),
+            "delete": admin_gettext("Delete Record"),
+        }
+        return links
+
+    def _is_default_list_url(self, url: str) -> bool:
+        parts = urlsplit(url)
+        args = parse_qs(parts.query)
+        default = {"page_size": [str(self.page_size)]}
+        return parts.path == self.get_url(".index_view") and args in ({}, default)
 
     def history_url(self, obj: Any) -> str | None:
         """The audit log filtered to ``obj``, if the current user may read the audit log."""

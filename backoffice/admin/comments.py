@@ -17,16 +17,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 from werkzeug.wrappers import Response
 
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
+from backoffice.admin.links import ROW_ID, row_url
 from backoffice.admin.search import FullTextSearch
 from backoffice.extensions import db
 from backoffice.ids import parse_id
-from backoffice.models import COMMENT_STATUSES, Comment, Post, User
+from backoffice.models import COMMENT_STATUSES, Comment, Post, User, counts
 from backoffice.models._time import utcnow
 from backoffice.moderation import set_comment_status, status_counts, undo_batch
 from backoffice.security.roles import can
@@ -37,12 +37,17 @@ QUEUE_TABS: tuple[str, ...] = (*COMMENT_STATUSES, "all")
 DEFAULT_TAB = "pending"
 #: Per-row quick actions: action name -> the status it sets.
 QUICK_ACTIONS: dict[str, str] = {"approve": "approved", "reject": "rejected", "spam": "spam"}
+QUICK_ICONS: dict[str, str] = {
+    "approve": "fa-check",
+    "reject": "fa-ban",
+    "spam": "fa-exclamation-triangle",
+}
 UNDO_KEY = "comments_undo"
 
 
 def _post_link(view: Any, context: Any, model: Comment, name: str) -> Markup:
     # The admin page of the post: drafts have no public page yet.
-    url = url_for("posts.details_view", id=model.post_id)
+    url = row_url("post-details", lambda: url_for("posts.details_view", id=ROW_ID), model.post_id)
     return Markup('<a href="{}">{}</a>').format(url, model.post.title)
 
 
@@ -115,11 +120,24 @@ class CommentView(FullTextSearch, GatedModelView):
         return query
 
     def get_query(self) -> Any:
-        query = super().get_query().options(joinedload(Comment.post).load_only(Post.title))
+        # The columns shown (not who moderated, nor when) and the post's title.
+        shown = (Comment.post_id, Comment.author_name, Comment.email, Comment.text,
+                 Comment.status, Comment.created_at)  # fmt: skip
+        query = (
+            super()
+            .get_query()
+            .options(load_only(*shown), joinedload(Comment.post).load_only(Post.title))
+        )
         return self._in_tab(query)
 
     def get_count_query(self) -> Any:
         return self._in_tab(super().get_count_query())
+
+    def exact_count(self) -> int | None:
+        # The unfiltered tab: the status counters (the same ones the tabs show).
+        numbers = status_counts(db.session)
+        tab = current_tab()
+        return sum(numbers.values()) if tab == "all" else numbers[tab]
 
     def render(self, template: str, **kwargs: Any) -> str:
         if template == self.list_template:
@@ -128,7 +146,8 @@ class CommentView(FullTextSearch, GatedModelView):
                 queue_tabs=QUEUE_TABS,
                 status_counts=status_counts(db.session),
                 quick_actions=QUICK_ACTIONS,
-                quick_action_label=lambda name: str(self._actions_data[name][1]),
+                quick_labels={name: str(self._actions_data[name][1]) for name in QUICK_ACTIONS},
+                quick_icons=QUICK_ICONS,
                 status_label=lambda status: str(STATUS_LABELS[status]),
                 format_number=format_number,
                 undo=session.pop(UNDO_KEY, None),
@@ -200,12 +219,11 @@ def _moderated_message(status: str, count: int) -> str:
 
 
 def pending_count() -> int:
-    """Pending comments for the menu badge: an indexed count, once per request, and 0 for
-    users who cannot open the queue."""
+    """Pending comments for the menu badge: the trigger-kept counter, read once per request,
+    and 0 for users who cannot open the queue."""
     if not can(current_user, "comments"):
         return 0
     if "pending_comments" not in g:
-        g.pending_comments = db.session.scalar(
-            select(func.count()).select_from(Comment).where(Comment.status == "pending")
-        )
+        key = counts.status_key("comments", "pending")
+        g.pending_comments = counts.read(db.session, [key])[key]
     return int(g.pending_comments or 0)

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from werkzeug.routing import BuildError
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
@@ -26,10 +26,10 @@ from backoffice.admin.comments import PostFilter
 from backoffice.admin.fields import LocalDateTimeField
 from backoffice.admin.filters import DateTimeBetween, DateTimeGreater, DateTimeSmaller
 from backoffice.admin.formatting import datetime_formatter, status_formatter
-from backoffice.admin.links import list_url
+from backoffice.admin.links import ROW_ID, list_url, row_url
 from backoffice.admin.search import FullTextSearch
 from backoffice.extensions import db
-from backoffice.models import Comment, Post, Tag, User
+from backoffice.models import POST_STATUSES, Comment, Post, Tag, User, counts
 from backoffice.models._time import utcnow
 from backoffice.sanitize import clean_html
 from backoffice.security.roles import can
@@ -68,10 +68,12 @@ def _comment_counts(view: Any, context: Any, model: Post, name: str) -> Markup:
     if not total:
         return Markup('<span class="text-muted">0</span>')
     label = format_number(total)
-    url = list_url("comments", ("post_id", PostFilter, model.id), status="all")
+    on_post = ("post_id", PostFilter, ROW_ID)
+    url = row_url("post-comments", lambda: list_url("comments", on_post, status="all"), model.id)
     if pending:
         badge = ngettext("%(num)d pending", "%(num)d pending", pending)
-        pending_url = list_url("comments", ("post_id", PostFilter, model.id), status="pending")
+        # The queue opens on its pending tab: no need to say so in every row's link.
+        pending_url = row_url("post-pending", lambda: list_url("comments", on_post), model.id)
         return Markup('<a href="{}">{}</a> <a class="badge badge-warning" href="{}">{}</a>').format(
             url, label, pending_url, badge
         )
@@ -85,6 +87,7 @@ class PostView(FullTextSearch, GatedModelView):
     create_template = "admin/posts/create.html"
     details_template = "admin/posts/details.html"
     column_list = ["title", "author", "status", "tags", "published_at", "comment_counts"]
+    row_link_column = "title"  # the title opens the post (instead of an eye icon)
     column_sortable_list = [
         "title",
         ("author", "author.username"),
@@ -151,13 +154,16 @@ class PostView(FullTextSearch, GatedModelView):
         return not self.may("edit_any")
 
     def get_query(self) -> Any:
-        # The list shows no body: leave it in the database.
+        # Exactly the columns the list shows (no body, no slug), the author's name without
+        # their roles, and the tag titles.
         query = (
             super()
             .get_query()
             .options(
-                defer(Post.body),
-                joinedload(Post.author).load_only(User.username),
+                load_only(
+                    Post.title, Post.status, Post.published_at, Post.updated_at, Post.author_id
+                ),
+                joinedload(Post.author).load_only(User.username).lazyload(User.roles),
                 selectinload(Post.tags).load_only(Tag.title),
             )
         )
@@ -170,6 +176,13 @@ class PostView(FullTextSearch, GatedModelView):
         if self._own_only():
             query = query.filter(Post.author_id == current_user.id)
         return query
+
+    def exact_count(self) -> int | None:
+        # All posts: the status counters. An author's own posts are counted (capped).
+        if self._own_only():
+            return None
+        keys = [counts.status_key("posts", status) for status in POST_STATUSES]
+        return sum(counts.read(db.session, keys).values())
 
     def get_list(self, *args: Any, **kwargs: Any) -> Any:
         count, posts = super().get_list(*args, **kwargs)

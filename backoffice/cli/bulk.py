@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from backoffice.models import counts
 from backoffice.search import SEARCHABLE
 
 CHUNK = 20_000
@@ -87,6 +88,8 @@ def deferred_indexes(
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
     for statement in saved:
         conn.exec_driver_sql(statement)
+    if any(s.lstrip().upper().startswith("CREATE TRIGGER") for s in saved):
+        counts.rebuild(conn)  # the counting triggers were off during the load: recount once
     if conn.dialect.name == "sqlite":
         for table in tables:
             spec = SEARCHABLE.get(table)

@@ -10,6 +10,7 @@ from backoffice.models.blog import (
     Tag,
     post_tags,
 )
+from backoffice.models.counts import row_counts
 from backoffice.models.users import ROLE_NAMES, Role, User, user_roles
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     "Tag",
     "User",
     "post_tags",
+    "row_counts",
     "user_roles",
 ]

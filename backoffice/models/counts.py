@@ -1,0 +1,206 @@
+"""Exact row counts kept by the database itself: ``row_counts(name, n)``.
+
+Counting a million comments on every admin page (the queue tabs, the menu badge, the
+dashboard) costs tens of milliseconds each time; these counters cost one primary-key lookup.
+Triggers on ``posts`` and ``comments`` keep, per table,
+
+- ``<table>.status.<status>``: rows in each status, and
+- ``<table>.month.<YYYY-MM>``: rows created in each calendar month (UTC).
+
+Because the database maintains them (SQLite row triggers; PostgreSQL statement triggers over
+the transition tables), fired by ORM writes, bulk ``UPDATE``/``DELETE``, cascades and raw SQL
+alike, they are exact across processes and never stale: they cannot drift the way an
+application-side cache can, and they commit or roll back with the change they count.
+``TRUNCATE`` (tests) bypasses triggers, so it must truncate ``row_counts`` too, which the test
+fixtures do.
+
+The triggers are attached to the metadata (so ``db.create_all()`` builds them, as the SQLite
+tests do) and created by migration 0005 (which also fills the counters from existing rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import BigInteger, Column, String, Table, event, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from backoffice.extensions import db
+
+#: The tables whose rows are counted by status and by month of ``created_at``.
+COUNTED_TABLES: tuple[str, ...] = ("posts", "comments")
+
+row_counts = Table(
+    "row_counts",
+    db.metadata,
+    Column("name", String(64), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+
+
+def _sqlite_triggers(table: str) -> list[str]:
+    """Insert, delete and update triggers for one table (SQLite has no trigger functions)."""
+    status = f"'{table}.status.' || {{row}}.status"
+    month = f"'{table}.month.' || strftime('%Y-%m', {{row}}.created_at)"
+
+    def add(row: str) -> str:
+        return "".join(
+            f"INSERT INTO row_counts (name, n) VALUES ({key.format(row=row)}, 1) "
+            "ON CONFLICT (name) DO UPDATE SET n = n + 1; "
+            for key in (month, status)
+        )
+
+    def remove(row: str) -> str:
+        return "".join(
+            f"UPDATE row_counts SET n = n - 1 WHERE name = {key.format(row=row)}; "
+            for key in (month, status)
+        )
+
+    changed = "OLD.status IS NOT NEW.status OR OLD.created_at IS NOT NEW.created_at"
+    return [
+        f"CREATE TRIGGER row_counts_{table}_insert AFTER INSERT ON {table} BEGIN {add('NEW')}END",
+        f"CREATE TRIGGER row_counts_{table}_delete AFTER DELETE ON {table} "
+        f"BEGIN {remove('OLD')}END",
+        f"CREATE TRIGGER row_counts_{table}_update AFTER UPDATE OF status, created_at "
+        f"ON {table} WHEN {changed} BEGIN {remove('OLD')}{add('NEW')}END",
+    ]
+
+
+def _keys(rows: str, sign: str) -> str:
+    return (
+        f"SELECT TG_TABLE_NAME || '.month.' || to_char(created_at, 'YYYY-MM') AS name, "
+        f"{sign}1 AS d FROM {rows} UNION ALL "
+        f"SELECT TG_TABLE_NAME || '.status.' || status, {sign}1 FROM {rows}"
+    )
+
+
+def _apply(changes: str) -> str:
+    # One upsert per key and statement, keys in name order (concurrent writers lock the
+    # counters in the same order, so they cannot deadlock).
+    return (
+        f"INSERT INTO row_counts (name, n) SELECT name, sum(d) FROM ({changes}) AS k "
+        "GROUP BY name HAVING sum(d) <> 0 ORDER BY name "
+        "ON CONFLICT (name) DO UPDATE SET n = row_counts.n + EXCLUDED.n;"
+    )
+
+
+#: PostgreSQL counts per *statement*, from the transition tables: a bulk insert of a million
+#: rows updates each counter once, instead of a million times (a row-level trigger would
+#: leave a million versions of the same counter row in one transaction). One function serves
+#: both tables: keys are built from ``TG_TABLE_NAME``.
+POSTGRESQL_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION row_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {_apply(_keys("new_rows", ""))}
+  ELSIF TG_OP = 'DELETE' THEN
+    {_apply(_keys("old_rows", "-"))}
+  ELSE
+    {_apply(_keys("new_rows", "") + " UNION ALL " + _keys("old_rows", "-"))}
+  END IF;
+  RETURN NULL;
+END $$
+"""
+
+
+def _postgresql_triggers(table: str) -> list[str]:
+    # Transition tables allow one event per trigger and no column list.
+    return [
+        f"CREATE TRIGGER row_counts_{table}_insert AFTER INSERT ON {table} "
+        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION row_counts_track()",
+        f"CREATE TRIGGER row_counts_{table}_delete AFTER DELETE ON {table} "
+        "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION row_counts_track()",
+        f"CREATE TRIGGER row_counts_{table}_update AFTER UPDATE ON {table} "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION row_counts_track()",
+    ]
+
+
+def trigger_statements(dialect: str) -> list[str]:
+    """The DDL that creates the counting triggers on ``dialect`` (sqlite or postgresql)."""
+    if dialect == "sqlite":
+        return [ddl for table in COUNTED_TABLES for ddl in _sqlite_triggers(table)]
+    if dialect == "postgresql":
+        return [POSTGRESQL_FUNCTION] + [
+            ddl for table in COUNTED_TABLES for ddl in _postgresql_triggers(table)
+        ]
+    raise NotImplementedError(f"no row-count triggers for the {dialect} dialect")
+
+
+def drop_trigger_statements(dialect: str) -> list[str]:
+    """The DDL that removes the counting triggers (and PostgreSQL's trigger function)."""
+    if dialect == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS row_counts_{table}_{kind} ON {table}"
+            for table in COUNTED_TABLES
+            for kind in ("insert", "delete", "update")
+        ] + ["DROP FUNCTION IF EXISTS row_counts_track()"]
+    return [
+        f"DROP TRIGGER IF EXISTS row_counts_{table}_{kind}"
+        for table in COUNTED_TABLES
+        for kind in ("insert", "delete", "update")
+    ]
+
+
+@contextmanager
+def triggers_suspended(connection: Connection) -> Iterator[None]:
+    """Bulk-load without per-row counting, then recount once (``flask seed`` of a million
+    rows: two upserts per row would double its time). Runs in the caller's transaction."""
+    dialect = connection.dialect.name
+    for statement in drop_trigger_statements(dialect):
+        connection.execute(text(statement))
+    yield
+    for statement in trigger_statements(dialect):
+        connection.execute(text(statement))
+    rebuild(connection)
+
+
+def rebuild_statements(dialect: str) -> list[str]:
+    """SQL that recomputes every counter from the rows (after a bulk load, or to check)."""
+    month = "strftime('%Y-%m', created_at)" if dialect == "sqlite" else (
+        "to_char(created_at, 'YYYY-MM')"
+    )  # fmt: skip
+    statements = ["DELETE FROM row_counts"]
+    for table in COUNTED_TABLES:
+        for kind, expression in (("status", "status"), ("month", month)):
+            statements.append(
+                f"INSERT INTO row_counts (name, n) SELECT '{table}.{kind}.' || {expression}, "
+                f"count(*) FROM {table} GROUP BY {expression}"
+            )
+    return statements
+
+
+def rebuild(connection: Connection) -> None:
+    """Recompute every counter from the rows, in the caller's transaction."""
+    for statement in rebuild_statements(connection.dialect.name):
+        connection.execute(text(statement))
+
+
+@event.listens_for(db.metadata, "after_create")
+def _create_triggers(metadata: object, connection: Connection, **kw: object) -> None:
+    # After every table exists (the triggers name both ``row_counts`` and the counted tables).
+    if connection.dialect.name in ("sqlite", "postgresql"):
+        for statement in trigger_statements(connection.dialect.name):
+            connection.execute(text(statement))
+
+
+def read(session: Session, names: Iterable[str]) -> dict[str, int]:
+    """``{name: count}`` for ``names`` (0 for a counter that does not exist yet)."""
+    wanted = list(names)
+    rows = session.execute(
+        select(row_counts.c.name, row_counts.c.n).where(row_counts.c.name.in_(wanted))
+    )
+    found = {name: int(n) for name, n in rows}
+    return {name: found.get(name, 0) for name in wanted}
+
+
+def status_key(table: str, status: str) -> str:
+    """The counter of ``table`` rows in ``status``: ``"comments.status.pending"``."""
+    return f"{table}.status.{status}"
+
+
+def month_key(table: str, month: str) -> str:
+    """The counter of ``table`` rows created in ``month`` (``"YYYY-MM"``)."""
+    return f"{table}.month.{month}"

@@ -1,0 +1,81 @@
+"""The trigger-kept row counts: filled by migration 0005, exact after bulk loads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, insert, inspect, select, text
+
+from backoffice import create_app
+from backoffice.extensions import db
+from backoffice.models import Comment, Post, counts
+from tests.conftest import IS_SQLITE
+
+
+def _recount() -> dict[str, int]:
+    """Every counter as recomputed from the rows (what the triggers must agree with)."""
+    found: dict[str, int] = {}
+    for model, table in ((Post, "posts"), (Comment, "comments")):
+        for status, n in db.session.execute(
+            select(model.status, func.count()).group_by(model.status)
+        ):
+            found[counts.status_key(table, status)] = n
+    return found
+
+
+def _stored(names) -> dict[str, int]:
+    return counts.read(db.session, names)
+
+
+def test_a_bulk_load_with_triggers_suspended_is_recounted_once(app):
+    post = Post(title="P", slug="p")
+    db.session.add(post)
+    db.session.commit()
+    rows = [{"post_id": post.id, "author_name": "a", "text": "t", "status": "pending",
+             "created_at": datetime(2026, 1, 5)} for _ in range(30)]  # fmt: skip
+    with counts.triggers_suspended(db.session.connection()):
+        db.session.execute(insert(Comment), rows)
+    db.session.commit()
+    assert (
+        _stored(_recount())
+        == _recount()
+        == {
+            "posts.status.draft": 1,
+            "comments.status.pending": 30,
+        }
+    )
+    assert _stored(["comments.month.2026-01"]) == {"comments.month.2026-01": 30}
+    db.session.add(Comment(post=post, author_name="b", text="t"))  # the triggers are back
+    db.session.commit()
+    assert _stored(["comments.status.pending"]) == {"comments.status.pending": 31}
+
+
+@pytest.mark.skipif(not IS_SQLITE, reason="builds its own database file")
+def test_migration_0005_counts_existing_rows_and_downgrades_cleanly(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
+    with app.app_context():
+        upgrade(revision="0003")
+        db.session.execute(text(
+            "INSERT INTO posts (id, title, slug, body, status, created_at, updated_at) "
+            "VALUES (1, 'P', 'p', '', 'published', '2026-02-03 10:00:00', '2026-02-03 10:00:00')"
+        ))  # fmt: skip
+        for status in ("pending", "pending", "spam"):
+            db.session.execute(
+                text("INSERT INTO comments (post_id, author_name, text, status, created_at) "
+                     "VALUES (1, 'a', 't', :s, '2026-02-04 09:00:00')"), {"s": status})  # fmt: skip
+        db.session.commit()
+        upgrade()
+        assert _stored(_recount()) == _recount()
+        assert _stored(["comments.month.2026-02", "posts.month.2026-02"]) == {
+            "comments.month.2026-02": 3,
+            "posts.month.2026-02": 1,
+        }
+        db.session.commit()
+        downgrade(revision="0003")
+        assert "row_counts" not in inspect(db.engine).get_table_names()
+        db.session.execute(text("DELETE FROM comments"))  # no trigger left behind to fail
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()

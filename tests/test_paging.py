@@ -1,0 +1,260 @@
+"""Lists page right at any depth, and their counts stay exact (backoffice.admin.paging).
+
+The lists page the ids first and load the rows after; past the middle of an exactly counted
+list they read from the other end. These tests walk every page and compare with the order
+computed here: the sort key, then the id in the same direction, ties never split or repeated.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from backoffice.admin.comments import PostFilter
+from backoffice.admin.links import find_view, list_url
+from backoffice.extensions import db
+from backoffice.models import COMMENT_STATUSES, Comment, Post, Tag, counts
+
+PAGE = 20
+ROWS = 67  # four pages: 20, 20, 20, 7
+T0 = datetime(2026, 3, 1, 12, 0)
+STATUS_CYCLE = ("pending", "approved", "approved", "spam", "rejected")
+NAMES = ("Ann", "Bob", "Cleo")
+
+
+def listed(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'class="action-checkbox" value="(\d+)"', html)]
+
+
+@pytest.fixture
+def many_comments(app) -> list[Comment]:
+    """67 comments on two posts; created_at in groups of three equal times (ties)."""
+    first, second = Post(title="First", slug="first"), Post(title="Second", slug="second")
+    rows = [
+        Comment(post=first if i % 4 else second, author_name=NAMES[i % 3],
+                email=f"r{i}@example.org", status=STATUS_CYCLE[i % 5],
+                text=("A river at dawn" if i % 2 else "Quiet harbour") + f" no. {i}",
+                created_at=T0 + timedelta(minutes=i // 3))
+        for i in range(ROWS)
+    ]  # fmt: skip
+    db.session.add_all([first, second, *rows])
+    db.session.commit()
+    return rows
+
+
+def _expected(rows: list[Comment], key: str, desc: bool) -> list[int]:
+    ordered = sorted(rows, key=lambda c: (getattr(c, key), c.id), reverse=desc)
+    return [c.id for c in ordered]
+
+
+def _walk(client, url: str) -> list[list[int]]:
+    """Every page of ``url`` (page_size 20), until the first short page."""
+    pages, page = [], 0
+    while True:
+        html = client.get(f"{url}&page={page}&page_size={PAGE}").get_data(as_text=True)
+        pages.append(listed(html))
+        if len(pages[-1]) < PAGE:
+            return pages
+        page += 1
+
+
+def _sort_arg(view, column: str) -> int:
+    """Flask-Admin's ``sort=`` argument: the column's position in the list."""
+    return [name for name, _label in view._list_columns].index(column)
+
+
+SORTS = [(None, "created_at", True)] + [
+    (column, column, desc) for column in ("author_name", "status", "created_at") for desc in (0, 1)
+]
+
+
+@pytest.mark.parametrize(("column", "key", "desc"), SORTS)
+@pytest.mark.parametrize("tab", ["all", "approved"])
+def test_every_page_holds_exactly_the_right_rows(
+    client, login_as, many_comments, column, key, desc, tab
+):
+    login_as("editor")
+    url = f"/admin/comments/?status={tab}"
+    if column is not None:
+        url += f"&sort={_sort_arg(find_view('comments'), column)}" + ("&desc=1" if desc else "")
+    rows = [c for c in many_comments if tab == "all" or c.status == tab]
+    expected = _expected(rows, key, bool(desc))
+    pages = _walk(client, url)
+    assert [i for page in pages for i in page] == expected
+    assert [len(p) for p in pages[:-1]] == [PAGE] * (len(pages) - 1)
+
+
+def test_pages_of_a_search_and_a_filter_together(app, client, login_as, many_comments):
+    login_as("editor")
+    post_id = many_comments[1].post_id  # "First": comments whose index is not a multiple of 4
+    with app.test_request_context():
+        flt = ("post_id", PostFilter, post_id)
+        base = list_url("comments", flt, status="all", search="river")
+    rows = [c for c in many_comments if c.post_id == post_id and "river" in c.text]
+    pages = _walk(client, base)
+    assert [i for page in pages for i in page] == _expected(rows, "created_at", True)
+    assert len(pages) >= 2
+
+
+def test_a_page_past_the_end_is_empty(client, login_as, many_comments):
+    login_as("editor")
+    html = client.get("/admin/comments/?status=all&page=40").get_data(as_text=True)
+    assert listed(html) == []
+
+
+def test_last_page_of_the_unfiltered_list_is_read_from_the_other_end(
+    client, login_as, many_comments, count_queries
+):
+    login_as("editor")
+    with count_queries as counted:
+        html = client.get("/admin/comments/?status=all&page=3").get_data(as_text=True)
+    assert listed(html) == _expected(many_comments, "created_at", True)[60:]
+    ids_query = next(s for s in counted.statements if s.startswith("SELECT comments.id "))
+    assert "ORDER BY comments.created_at ASC, comments.id ASC" in ids_query
+
+
+# -- counts -----------------------------------------------------------------------------------
+def _true_counts() -> dict[str, int]:
+    rows = db.session.execute(select(Comment.status, func.count()).group_by(Comment.status))
+    found = dict.fromkeys(COMMENT_STATUSES, 0)
+    found.update(dict(rows.all()))
+    return found
+
+
+def _shown_counts(client) -> dict[str, int]:
+    html = client.get("/admin/comments/").get_data(as_text=True)
+    shown = {
+        status: int(re.search(rf'data-testid="count-{status}">([\d,]+)<', html)[1].replace(",", ""))
+        for status in COMMENT_STATUSES
+    }
+    badge = re.search(r'data-testid="badge-comments">([\d,]+)<', html)
+    shown["badge"] = int(badge[1].replace(",", "")) if badge else 0
+    return shown
+
+
+def _assert_counts_true(client) -> None:
+    db.session.expire_all()
+    truth = _true_counts()
+    assert _shown_counts(client) == {**truth, "badge": truth["pending"]}
+    recount = counts.read(db.session, [counts.status_key("comments", s) for s in truth])
+    assert recount == {counts.status_key("comments", s): n for s, n in truth.items()}
+
+
+def test_tabs_and_badge_follow_approve_reject_delete_and_undo(
+    client, login_as, csrf, many_comments
+):
+    login_as("editor")
+    _assert_counts_true(client)
+    pending = [c.id for c in many_comments if c.status == "pending"]
+    for action, ids in (("approve", pending[:4]), ("reject", pending[4:6])):
+        client.post("/admin/comments/action/",
+                    data={"action": action, "rowid": ids, "csrf_token": csrf()})  # fmt: skip
+        banner = client.get("/admin/comments/").get_data(as_text=True)  # offers the undo once
+        _assert_counts_true(client)
+    token = re.search(r'name="batch" value="(\w+)"', banner)[1]
+    client.post("/admin/comments/undo/", data={"batch": token, "csrf_token": csrf()})
+    _assert_counts_true(client)
+    client.post("/admin/comments/action/",
+                data={"action": "delete", "rowid": pending[6:9], "csrf_token": csrf()})  # fmt: skip
+    _assert_counts_true(client)
+
+
+def test_counts_follow_a_public_comment_and_a_deleted_post(client, login_as, csrf, many_comments):
+    post = many_comments[0].post
+    post.status = "published"
+    db.session.commit()
+    form = {"author_name": "Zoe", "text": "Nice!", "csrf_token": csrf()}
+    response = client.post(f"/post/{post.slug}", data=form)
+    assert response.status_code == 303
+    login_as("admin")
+    _assert_counts_true(client)
+    client.post("/admin/posts/delete/", data={"id": post.id, "csrf_token": csrf()})
+    assert db.session.get(Post, post.id) is None
+    _assert_counts_true(client)
+
+
+def test_counters_follow_raw_sql_updates_and_month_moves(app, many_comments):
+    db.session.execute(delete(Comment).where(Comment.status == "spam"))
+    first = many_comments[0]
+    first.created_at = datetime(2025, 1, 15)
+    first.status = "rejected"
+    db.session.commit()
+    db.session.expire_all()
+    assert counts.read(db.session, ["comments.status.spam"]) == {"comments.status.spam": 0}
+    months = counts.read(db.session, ["comments.month.2025-01", "comments.month.2026-03"])
+    total = db.session.scalar(select(func.count()).select_from(Comment))
+    assert months == {"comments.month.2025-01": 1, "comments.month.2026-03": total - 1}
+
+
+def test_a_list_counted_past_the_cap_says_so(client, login_as, many_comments, monkeypatch):
+    login_as("editor")
+    monkeypatch.setattr(find_view("comments"), "count_cap", 25)
+    html = client.get("/admin/comments/?status=all&search=no.").get_data(as_text=True)
+    assert "List (25+)" in html
+    assert "page=1&amp;" in html and "page=2&amp;" not in html  # pages up to the cap
+    # Past the cap the pages are still served, by URL.
+    deep = client.get("/admin/comments/?status=all&search=no.&page=3").get_data(as_text=True)
+    assert listed(deep) == _expected(many_comments, "created_at", True)[60:]
+
+
+def test_a_list_under_the_cap_shows_its_exact_count(client, login_as, many_comments):
+    login_as("editor")
+    html = client.get("/admin/comments/?status=all&search=river").get_data(as_text=True)
+    assert f"List ({sum('river' in c.text for c in many_comments)})" in html
+
+
+# -- posts ------------------------------------------------------------------------------------
+@pytest.fixture
+def long_posts(app, make_user) -> list[Post]:
+    """25 posts with long titles (ties in the title) and three long tags each."""
+    author = make_user("alexandra.konstantinou", "author")
+    names = ["Accessibility", "Performance engineering", "Internationalisation", "Open source",
+             "Photography and travel", "Software architecture"]  # fmt: skip
+    tags = [Tag(title=name) for name in names]
+    words = "Notes from a quiet river morning in the old harbour city, a long subtitle"
+    posts = [
+        Post(title=f"{words} and more: part {i // 2}", slug=f"p-{i}", body="<p>x</p>" * 200,
+             status="published", published_at=T0, author=author, tags=tags[i % 4: i % 4 + 3],
+             comments=[Comment(author_name="R", text="t", status=s) for s in STATUS_CYCLE[:2]])
+        for i in range(25)
+    ]  # fmt: skip
+    db.session.add_all(posts)
+    db.session.commit()
+    return posts
+
+
+def test_post_list_pages_by_title_with_ties(client, login_as, long_posts):
+    login_as("admin")
+    view = find_view("posts")
+    pages = _walk(client, f"/admin/posts/?sort={_sort_arg(view, 'title')}&desc=1")
+    expected = [p.id for p in sorted(long_posts, key=lambda p: (p.title, p.id), reverse=True)]
+    assert [i for page in pages for i in page] == expected
+
+
+def test_post_list_never_selects_post_bodies(client, login_as, long_posts, count_queries):
+    login_as("admin")
+    with count_queries as counted:
+        assert client.get("/admin/posts/").status_code == 200
+    assert not [s for s in counted.statements if "posts.body" in s]
+
+
+def test_post_list_page_weighs_at_most_30_kb(client, login_as, long_posts):
+    login_as("admin")
+    html = client.get("/admin/posts/?page_size=20").get_data()
+    assert len(listed(html.decode())) == 20
+    assert len(html) <= 30 * 1024, len(html)
+
+
+def test_the_shared_delete_form_deletes_the_row_of_its_button(client, login_as, long_posts):
+    login_as("admin")
+    html = client.get("/admin/posts/").get_data(as_text=True)
+    assert html.count('form="row-delete"') == 20 and html.count('id="row-delete"') == 1
+    form = re.search(r'<form id="row-delete".*?</form>', html, re.S)[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)[1]
+    victim = listed(html)[0]
+    response = client.post("/admin/posts/delete/", data={"id": victim, "csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.get(Post, victim) is None
