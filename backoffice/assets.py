@@ -48,7 +48,7 @@ ADMIN_STATIC = "admin.static"
 
 @lru_cache(maxsize=256)
 def _content_version(path: str, mtime_ns: int) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
 
 
 def admin_static_url(endpoint: str, filename: str, **_hand_versions: str) -> str:

@@ -121,7 +121,7 @@ def test_comments_follow_their_post_when_it_is_deleted(posts):
 
 # -- through the admin ---------------------------------------------------------------------
 def titles(html: str) -> list[str]:
-    return re.findall(r'<td class="col-title">\s*([^<]+?)\s*</td>', html)
+    return re.findall(r'<td class="col-title">\s*<a href="[^"]*">([^<]+?)</a>\s*</td>', html)
 
 
 def test_admin_search_combines_with_filters_and_sorting(client, login_as, posts):
