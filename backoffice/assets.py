@@ -46,8 +46,13 @@ UNVERSIONED = "public, max-age=86400"
 ADMIN_STATIC = "admin.static"
 
 
-@lru_cache(maxsize=256)
-def _content_version(path: str, mtime_ns: int) -> str:
+@lru_cache(maxsize=512)
+def _admin_static_version(folder: str, filename: str) -> str:
+    # Flask-Admin's files only change with an upgrade, which restarts the process: hash each
+    # once, not on every page (a page names about twenty of them).
+    path = safe_join(folder, filename)
+    if path is None or not Path(path).is_file():
+        return "0"
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
 
 
@@ -60,10 +65,7 @@ def admin_static_url(endpoint: str, filename: str, **_hand_versions: str) -> str
     Flask-Admin's static URLs through here.
     """
     folder = current_app.blueprints[endpoint].static_folder or ""
-    path = safe_join(folder, filename)
-    version = "0"
-    if path is not None and Path(path).is_file():
-        version = _content_version(path, Path(path).stat().st_mtime_ns)
+    version = _admin_static_version(folder, filename)
     return url_for(f"{endpoint}.static", filename=filename, v=version)
 
 

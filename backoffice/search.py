@@ -187,12 +187,19 @@ def _pg_tsquery(parts: list[str]) -> ColumnElement[Any]:
     return reduce(lambda left, right: left.op("&&")(right), terms)
 
 
-def matching(model: Any, term: str | None, dialect: str) -> ColumnElement[bool] | None:
+def matching(
+    model: Any, term: str | None, dialect: str, common: bool = False
+) -> ColumnElement[bool] | None:
     """The condition "``model``'s row matches ``term``", or ``None`` if the term is empty.
 
     ``dialect`` is the database's dialect name (``"sqlite"`` or ``"postgresql"``). The
     condition refers only to ``model``'s own table, so it works in the list query and its
     count query alike.
+
+    ``common`` says the term matches many rows (see :func:`match_count`). SQLite then should
+    not fetch the matching rows by id and sort them all: ``id + 0`` keeps it from using the
+    primary key for the ``IN``, so it walks the list's sort index and stops after one page,
+    testing each row against the matches. For a rare term fetching by id is the fast way.
     """
     source: Table = model.__table__
     spec = SEARCHABLE[source.name]
@@ -200,11 +207,33 @@ def matching(model: Any, term: str | None, dialect: str) -> ColumnElement[bool] 
     if not parts:
         return None
     if dialect == "sqlite":
-        fts = table(spec.fts_table, column("rowid"))
-        found = select(fts.c.rowid).where(
-            literal_column(spec.fts_table).op("MATCH")(fts5_query(parts))
-        )
-        return source.c.id.in_(found)
+        key = (source.c.id + 0) if common else source.c.id
+        return key.in_(_fts_rowids(spec, parts))
     if dialect == "postgresql":
         return document(source, spec).op("@@")(_pg_tsquery(parts))
     raise NotImplementedError(f"no full-text search for the {dialect} dialect")
+
+
+def match_count(session: Any, model: Any, term: str | None, cap: int) -> int | None:
+    """How many rows match ``term``, counting no further than ``cap + 1``; None if no term.
+
+    Reads the search index only (SQLite) or one indexed condition (PostgreSQL), so it is
+    cheap even for a word in every row.
+    """
+    source: Table = model.__table__
+    spec = SEARCHABLE[source.name]
+    parts = words(term)
+    if not parts:
+        return None
+    dialect = session.get_bind(mapper=model).dialect.name
+    if dialect == "sqlite":
+        matches = _fts_rowids(spec, parts).limit(cap + 1).subquery()
+    else:
+        condition = matching(model, term, dialect)
+        matches = select(source.c.id).where(condition).limit(cap + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(matches)))
+
+
+def _fts_rowids(spec: FullText, parts: list[str]) -> Any:
+    fts = table(spec.fts_table, column("rowid"))
+    return select(fts.c.rowid).where(literal_column(spec.fts_table).op("MATCH")(fts5_query(parts)))

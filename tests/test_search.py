@@ -137,6 +137,19 @@ def test_admin_search_combines_with_filters_and_sorting(client, login_as, posts)
     assert titles(html) == ["Au café", "Contact", "Python packaging"]
 
 
+@pytest.mark.parametrize("common_from", [1, 1000], ids=["common-term plan", "rare-term plan"])
+def test_admin_search_finds_the_same_rows_whichever_plan(client, login_as, posts, common_from):
+    # A term with at least common_from matches walks the sort index (search.matching).
+    find_view("posts").common_from = common_from
+    login_as("editor")
+    for desc, expected in ((0, ["Au café", "Contact", "Python packaging"]),
+                           (1, ["Python packaging", "Contact", "Au café"])):  # fmt: skip
+        html = client.get("/admin/posts/", query_string={"search": "a", "sort": "0",
+                                                         "desc": desc}).text  # fmt: skip
+        assert titles(html) == expected
+        assert "List (3)" in html
+
+
 def test_admin_comment_search(client, login_as, posts):
     post = db.session.get(Post, posts["a"])
     db.session.add_all([Comment(post=post, author_name="Marie Curie", email="mc@example.org",

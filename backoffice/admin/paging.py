@@ -88,14 +88,22 @@ class FastListMixin:
             )
         pk = getattr(view.model, inspect(view.model).get_property_by_column(pk_columns[0]).key)
         # The count query carries the view's row rules (own posts, the queue tab): page its ids.
-        ids = view.get_count_query().with_entities(pk)
+        base = view.get_count_query()
+        ids = base.with_entities(pk)
         joins: dict[Any, Any] = {}
         if view._search_supported and search:
             ids, _unused, joins, _joins = view._apply_search(ids, None, joins, {}, search)
         if filters and view._filters:
             ids, _unused, joins, _joins = view._apply_filters(ids, None, joins, {}, filters)
 
-        count, capped = self._count(ids, plain=not search and not filters)
+        matches = None
+        if search and not filters and base.whereclause is None and hasattr(view, "search_matches"):
+            # The search is the only condition: the search index alone counts the rows.
+            matches = view.search_matches(ids.session, search, view._match_cap)
+        if matches is not None:
+            count, capped = min(matches, self.count_cap), matches > self.count_cap
+        else:
+            count, capped = self._count(ids, plain=not search and not filters)
         setattr(g, _CAPPED, capped)
 
         ids, joins = view._apply_sorting(ids, joins, sort_column, sort_desc)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
+
 from backoffice import search
 
 
@@ -17,12 +19,31 @@ class FullTextSearch:
     """
 
     model: Any
+    #: From this many matches on, a term is "common": the list walks its sort index instead of
+    #: fetching every match by id and sorting them (see ``search.matching``).
+    common_from: int = 1000
+
+    @property
+    def _match_cap(self) -> int:
+        return max(self.common_from, getattr(self, "count_cap", 0))
+
+    def search_matches(self, session: Any, term: str, cap: int) -> int | None:
+        """Rows matching ``term`` (up to ``cap + 1``), counted once per request and term."""
+        cache = g.setdefault("search_matches", {})
+        key = (self.model.__name__, term, cap)
+        if key not in cache:
+            cache[key] = search.match_count(session, self.model, term, cap)
+        return cache[key]
 
     def _apply_search(
         self, query: Any, count_query: Any, joins: Any, count_joins: Any, search_term: str
     ) -> tuple[Any, Any, Any, Any]:
-        dialect = query.session.get_bind(mapper=self.model).dialect.name
-        condition = search.matching(self.model, search_term, dialect)
+        session = query.session
+        dialect = session.get_bind(mapper=self.model).dialect.name
+        # One count serves both this choice and the list's count (FastListMixin.count_cap).
+        matches = self.search_matches(session, search_term, self._match_cap)
+        common = matches is not None and matches >= self.common_from
+        condition = search.matching(self.model, search_term, dialect, common)
         if condition is not None:
             query = query.filter(condition)
             if count_query is not None:
