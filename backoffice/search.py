@@ -188,7 +188,7 @@ def _pg_tsquery(parts: list[str]) -> ColumnElement[Any]:
 
 
 def matching(
-    model: Any, term: str | None, dialect: str, common: bool = False
+    model: Any, term: str | None, dialect: str, common: bool | None = None
 ) -> ColumnElement[bool] | None:
     """The condition "``model``'s row matches ``term``", or ``None`` if the term is empty.
 
@@ -196,10 +196,13 @@ def matching(
     condition refers only to ``model``'s own table, so it works in the list query and its
     count query alike.
 
-    ``common`` says the term matches many rows (see :func:`match_count`). SQLite then should
-    not fetch the matching rows by id and sort them all: ``id + 0`` keeps it from using the
-    primary key for the ``IN``, so it walks the list's sort index and stops after one page,
-    testing each row against the matches. For a rare term fetching by id is the fast way.
+    ``common`` says whether the term matches many rows (see :func:`match_count`; ``None``:
+    not known). For a common term SQLite should not fetch the matching rows by id and sort
+    them all: ``id + 0`` keeps it from using the primary key for the ``IN``, so it walks the
+    list's sort index and stops after one page, testing each row against the matches. For a
+    rare term PostgreSQL, misjudging how many rows a prefix query matches, would walk the sort
+    index too, testing every row; ``OFFSET 0`` keeps the match a subquery of its own, answered
+    by the GIN index first.
     """
     source: Table = model.__table__
     spec = SEARCHABLE[source.name]
@@ -210,7 +213,10 @@ def matching(
         key = (source.c.id + 0) if common else source.c.id
         return key.in_(_fts_rowids(spec, parts))
     if dialect == "postgresql":
-        return document(source, spec).op("@@")(_pg_tsquery(parts))
+        condition = document(source, spec).op("@@")(_pg_tsquery(parts))
+        if common is False:
+            return source.c.id.in_(select(source.c.id).where(condition).offset(0))
+        return condition
     raise NotImplementedError(f"no full-text search for the {dialect} dialect")
 
 

@@ -99,9 +99,10 @@ class FastListMixin:
         matches = None
         if search and not filters and base.whereclause is None and hasattr(view, "search_matches"):
             # The search is the only condition: the search index alone counts the rows.
-            matches = view.search_matches(ids.session, search, view._match_cap)
+            cap = view.match_cap(ids.session)
+            matches = view.search_matches(ids.session, search, cap)
         if matches is not None:
-            count, capped = min(matches, self.count_cap), matches > self.count_cap
+            count, capped = min(matches, cap), matches > cap
         else:
             count, capped = self._count(ids, plain=not search and not filters)
         setattr(g, _CAPPED, capped)

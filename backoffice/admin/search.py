@@ -23,8 +23,15 @@ class FullTextSearch:
     #: fetching every match by id and sorting them (see ``search.matching``).
     common_from: int = 1000
 
-    @property
-    def _match_cap(self) -> int:
+    def match_cap(self, session: Any) -> int:
+        """How far the matches of a search are counted (the list then shows "N+").
+
+        SQLite counts in its search index alone, so as far as the list counts anything
+        (``count_cap``). PostgreSQL checks each match against its row's text, about 40 µs a
+        row: it stops at :attr:`common_from`.
+        """
+        if session.get_bind(mapper=self.model).dialect.name == "postgresql":
+            return self.common_from
         return max(self.common_from, getattr(self, "count_cap", 0))
 
     def search_matches(self, session: Any, term: str, cap: int) -> int | None:
@@ -41,7 +48,7 @@ class FullTextSearch:
         session = query.session
         dialect = session.get_bind(mapper=self.model).dialect.name
         # One count serves both this choice and the list's count (FastListMixin.count_cap).
-        matches = self.search_matches(session, search_term, self._match_cap)
+        matches = self.search_matches(session, search_term, self.match_cap(session))
         common = matches is not None and matches >= self.common_from
         condition = search.matching(self.model, search_term, dialect, common)
         if condition is not None:
