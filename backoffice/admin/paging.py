@@ -99,8 +99,10 @@ class FastListMixin:
         matches = None
         if search and not filters and base.whereclause is None and hasattr(view, "search_matches"):
             # The search is the only condition: the search index alone counts the rows.
-            cap = view.match_cap(ids.session)
-            matches = view.search_matches(ids.session, search, cap)
+            # Counted as far as the search's plan needed (at least to the list's own cap).
+            probe = view.match_cap(ids.session)
+            cap = min(probe, self.count_cap)
+            matches = view.search_matches(ids.session, search, probe)
         if matches is not None:
             count, capped = min(matches, cap), matches > cap
         else:
