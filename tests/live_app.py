@@ -1,12 +1,14 @@
 """The app as ``tests/test_workbench_live.py`` serves it under gunicorn (not a test module).
 
 Settings come from ``LIVE_*`` environment variables set by that test; each response names
-the worker that answered it, so the test can tell that every worker saw a change.
+the worker that answered it, so the test can tell that every worker saw a change, and
+``/_hold`` keeps a worker busy for a moment, so that the next request goes to another one.
 """
 
 from __future__ import annotations
 
 import os
+import time
 
 from flask import Response
 
@@ -25,3 +27,9 @@ app = create_app(
 def _name_the_worker(response: Response) -> Response:
     response.headers["X-Worker-Pid"] = str(os.getpid())
     return response
+
+
+@app.get("/_hold")
+def _hold() -> str:
+    time.sleep(0.3)
+    return "held"

@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -89,10 +90,21 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
 
 
 def sign_in_pages_by_worker(browser: Browser) -> dict[str, str]:
-    """The German sign-in page from each worker (asking until every worker has answered)."""
+    """The German sign-in page from each worker (asking until every worker has answered).
+
+    Idle workers race for each new connection and one may win them all, so each ask is made
+    while another request keeps one worker busy: the page then comes from another worker
+    (once it has started; a busy machine may take seconds to start it).
+    """
     pages: dict[str, str] = {}
-    for _attempt in range(200):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        holder = threading.Thread(target=lambda: urllib.request.urlopen(
+            browser.base + "/_hold", timeout=10).close())  # fmt: skip
+        holder.start()
+        time.sleep(0.05)
         page, pid = browser.get("/login", language="de")
+        holder.join()
         pages.setdefault(pid, page)
         if len(pages) == WORKERS:
             return pages
