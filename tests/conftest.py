@@ -90,6 +90,21 @@ def catalog_copy(tmp_path) -> Path:
 
 
 @pytest.fixture
+def workbench_config(catalog_copy: Path) -> dict[str, str]:
+    """``app_config`` for tests that write catalogs: the private copy and its template."""
+    return {
+        "BABEL_TRANSLATION_DIRECTORIES": str(catalog_copy),
+        "TRANSLATION_TEMPLATE": str(catalog_copy.parent / "messages.pot"),
+    }
+
+
+@pytest.fixture
+def translator(make_user: Callable[..., User]) -> User:
+    """A translator assigned German only."""
+    return make_user("hans", "translator", email="hans@example.org", translation_languages=["de"])
+
+
+@pytest.fixture
 def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:
     # Each test gets its own media library folder; never the repository's instance/uploads.
     settings = {"UPLOADS_DIR": str(tmp_path / "uploads"), **app_config}

@@ -27,11 +27,8 @@ ZONE = "Site default (%(zone)s)"  # a singular entry with a placeholder
 
 
 @pytest.fixture
-def app_config(catalog_copy: Path) -> dict[str, str]:
-    return {
-        "BABEL_TRANSLATION_DIRECTORIES": str(catalog_copy),
-        "TRANSLATION_TEMPLATE": str(catalog_copy.parent / "messages.pot"),
-    }
+def app_config(workbench_config):
+    return workbench_config
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -82,13 +79,13 @@ def form_of(html: str) -> dict[str, str]:
     return fields
 
 
-def translator(make_user, *languages: str) -> User:
+def translator_of(make_user, *languages: str) -> User:
     return make_user("tina", "translator", translation_languages=list(languages))
 
 
 @pytest.fixture
 def as_german_translator(client, make_user, login_as) -> User:
-    return login_as(translator(make_user, "de"))
+    return login_as(translator_of(make_user, "de"))
 
 
 # -- permissions -------------------------------------------------------------------------------
@@ -162,7 +159,7 @@ def test_unknown_entry_is_not_found(client, login_as):
 
 
 def test_translators_menu_has_the_workbench_and_editors_do_not(client, make_user, login_as):
-    login_as(translator(make_user, "de"))
+    login_as(translator_of(make_user, "de"))
     assert 'href="/admin/translations/"' in client.get("/admin/").get_data(as_text=True)
 
 

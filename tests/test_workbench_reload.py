@@ -14,13 +14,8 @@ GERMAN = {"Accept-Language": "de"}
 
 
 @pytest.fixture
-def app_config(catalog_copy):
-    return {"BABEL_TRANSLATION_DIRECTORIES": str(catalog_copy)}
-
-
-@pytest.fixture
-def translator(make_user):
-    return make_user("hans", "translator", email="hans@example.org", translation_languages=["de"])
+def app_config(workbench_config):
+    return workbench_config
 
 
 def sign_in_page(client) -> str:

@@ -25,16 +25,8 @@ COMMENTS = store.entry_key("%(num)d comment", None)
 
 
 @pytest.fixture
-def app_config(catalog_copy):
-    return {
-        "BABEL_TRANSLATION_DIRECTORIES": str(catalog_copy),
-        "TRANSLATION_TEMPLATE": str(catalog_copy.parent / "messages.pot"),
-    }
-
-
-@pytest.fixture
-def translator(make_user):
-    return make_user("hans", "translator", email="hans@example.org", translation_languages=["de"])
+def app_config(workbench_config):
+    return workbench_config
 
 
 def in_file(lang: str, msgid: str) -> object:

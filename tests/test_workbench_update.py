@@ -14,11 +14,8 @@ from backoffice.workbench import store, update
 
 
 @pytest.fixture
-def app_config(catalog_copy):
-    return {
-        "BABEL_TRANSLATION_DIRECTORIES": str(catalog_copy),
-        "TRANSLATION_TEMPLATE": str(catalog_copy.parent / "messages.pot"),
-    }
+def app_config(workbench_config):
+    return workbench_config
 
 
 def remove_entry(text: str, msgid: str) -> str:
