@@ -127,15 +127,13 @@ class TranslationsView(GatedView):
         if request.method == "GET":
             return self._upload_page(lang)
         upload = request.files.get("file")
-        limit = _max_upload_bytes()
+        limit = transfer.max_upload_bytes()
+        # Read no more than one byte past the limit: a huge upload is refused, not loaded.
         data = upload.read(limit + 1) if upload else b""
         if not data:
             return self._upload_page(lang, error=_("Choose a .po file to upload."))
         if len(data) > limit:
-            size = format_number(limit // 1024)
-            return self._upload_page(
-                lang, error=_("The file is larger than %(size)s KB.", size=size)
-            )
+            return self._upload_page(lang, error=transfer.too_large(limit))
         report = transfer.import_po(lang, data, current_user)
         if not report.ok:
             return self._upload_page(lang, problems=report.problems)
@@ -238,7 +236,7 @@ class TranslationsView(GatedView):
             lang=lang,
             error=error,
             problems=problems or [],
-            max_kb=format_number(_max_upload_bytes() // 1024),
+            max_kb=format_number(transfer.max_upload_bytes() // 1024),
             **self._helpers(),
         )
         return page, 400 if error or problems else 200
@@ -253,7 +251,3 @@ class TranslationsView(GatedView):
             "format_time": format_stored_datetime,
             "location_text": location_text,
         }
-
-
-def _max_upload_bytes() -> int:
-    return int(current_app.config["TRANSLATION_UPLOAD_MAX_BYTES"])

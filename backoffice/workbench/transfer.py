@@ -23,8 +23,6 @@ from backoffice.extensions import db
 from backoffice.i18n import catalogs
 from backoffice.workbench import checks, files, plurals, store
 
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
-
 
 @dataclass
 class ImportReport:
@@ -78,13 +76,22 @@ def import_po(lang: str, data: bytes, user: Any) -> ImportReport:
     return report
 
 
+def max_upload_bytes() -> int:
+    """The largest ``.po`` upload accepted (``TRANSLATION_UPLOAD_MAX_BYTES``)."""
+    return int(current_app.config["TRANSLATION_UPLOAD_MAX_BYTES"])
+
+
+def too_large(limit: int) -> str:
+    """The message that refuses a file over ``limit`` bytes."""
+    return _("The file is larger than %(limit)d kB.", limit=limit // 1024)
+
+
 def _read_upload(lang: str, data: bytes) -> tuple[Catalog | None, tuple[str, str]]:
     """The uploaded catalog, or None and the problem that refuses the whole file."""
-    limit = int(current_app.config.get("TRANSLATION_UPLOAD_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    limit = max_upload_bytes()
     whole_file = _("the file")
     if len(data) > limit:
-        message = _("The file is larger than %(limit)d kB.", limit=limit // 1024)
-        return None, (whole_file, message)
+        return None, (whole_file, too_large(limit))
     if b"\x00" in data:
         return None, (whole_file, _("The file contains binary data; a .po file is text."))
     try:
