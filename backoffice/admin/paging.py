@@ -69,6 +69,11 @@ class FastListMixin:
         """
         return None
 
+    def search_count(self, session: Any, search: str, cap: int) -> tuple[int, bool] | None:
+        """(rows, capped) matching ``search`` alone, if a search index can tell without the
+        table; ``None`` (the default) means "count the rows"."""
+        return None
+
     def get_list(  # type: ignore[override]
         self,
         page: int | None,
@@ -96,15 +101,12 @@ class FastListMixin:
         if filters and view._filters:
             ids, _unused, joins, _joins = view._apply_filters(ids, None, joins, {}, filters)
 
-        matches = None
-        if search and not filters and base.whereclause is None and hasattr(view, "search_matches"):
-            # The search is the only condition: the search index alone counts the rows.
-            # Counted as far as the search's plan needed (at least to the list's own cap).
-            probe = view.match_cap(ids.session)
-            cap = min(probe, self.count_cap)
-            matches = view.search_matches(ids.session, search, probe)
-        if matches is not None:
-            count, capped = min(matches, cap), matches > cap
+        counted = None
+        if search and not filters and base.whereclause is None:
+            # The search is the only condition: its index may count the rows by itself.
+            counted = self.search_count(ids.session, search, self.count_cap)
+        if counted is not None:
+            count, capped = counted
         else:
             count, capped = self._count(ids, plain=not search and not filters)
         setattr(g, _CAPPED, capped)

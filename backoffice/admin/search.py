@@ -34,6 +34,16 @@ class FullTextSearch:
             return self.common_from
         return max(self.common_from, getattr(self, "count_cap", 0))
 
+    def search_count(self, session: Any, search: str, cap: int) -> tuple[int, bool] | None:
+        """(rows, capped) for a list whose only condition is the search: the index counts them,
+        as far as the search's plan needed (but no further than the list's ``cap``)."""
+        probe = self.match_cap(session)
+        matches = self.search_matches(session, search, probe)
+        if matches is None:
+            return None
+        cap = min(probe, cap)
+        return min(matches, cap), matches > cap
+
     def search_matches(self, session: Any, term: str, cap: int) -> int | None:
         """Rows matching ``term`` (up to ``cap + 1``), counted once per request and term."""
         cache = g.setdefault("search_matches", {})
