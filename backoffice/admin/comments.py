@@ -6,6 +6,7 @@ actions go through :mod:`backoffice.moderation`, and the last bulk change can be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, g, redirect, request, session, url_for
@@ -16,7 +17,8 @@ from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only
 from werkzeug.wrappers import Response
 
@@ -48,12 +50,16 @@ UNDO_KEY = "comments_undo"
 def _post_link(view: Any, context: Any, model: Comment, name: str) -> Markup:
     # The admin page of the post: drafts have no public page yet.
     url = row_url("post-details", lambda: url_for("posts.details_view", id=ROW_ID), model.post_id)
-    return Markup('<a href="{}">{}</a>').format(url, model.post.title)
+    return Markup(f'<a href="{escape(url)}">{escape(model.post.title)}</a>')  # per row: no .format
+
+
+#: Comments longer than this are cut to an excerpt in the list.
+EXCERPT = 120
 
 
 def _excerpt(view: Any, context: Any, model: Comment, name: str) -> str:
     text = model.text or ""
-    return text if len(text) <= 120 else text[:117] + "…"
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 3] + "…"
 
 
 class PostFilter(FilterEqual):
@@ -67,6 +73,15 @@ def current_tab() -> str:
     """The queue tab asked for in the URL; anything unknown is the default tab."""
     tab = request.args.get("status", DEFAULT_TAB)
     return tab if tab in QUEUE_TABS else DEFAULT_TAB
+
+
+#: The list's rows: the columns shown and the post's title. The text is read one character
+#: longer than an excerpt, so the excerpt still knows to cut.
+LIST_ROWS = select(
+    Comment.id, Comment.post_id, Post.title.label("post.title"), Comment.author_name,
+    Comment.email, func.substr(Comment.text, 1, EXCERPT + 1).label("text"), Comment.status,
+    Comment.created_at,
+).join(Post, Comment.post_id == Post.id)  # fmt: skip
 
 
 class CommentView(FullTextSearch, GatedModelView):
@@ -130,12 +145,41 @@ class CommentView(FullTextSearch, GatedModelView):
         )
         return self._in_tab(query)
 
+    def list_row_select(self) -> Any:
+        return LIST_ROWS
+
     def get_count_query(self) -> Any:
         return self._in_tab(super().get_count_query())
 
+    def _quick_buttons(self) -> Callable[[Any, Any], Markup]:
+        """Each row's quick buttons (every status but the row's own), each submitting the shared
+        form of its action (list.html) with the row id; built once a page per status."""
+        button = Markup(
+            ' <button form="quick-{name}" name="rowid" value="{id}" '
+            'class="btn btn-link p-0 fa {icon}" data-testid="quick-{name}-{id}" '
+            'title="{title}"></button>'
+        )
+        by_status = {
+            status: Markup("").join(
+                button.format(name=name, id=ROW_ID, icon=QUICK_ICONS[name],
+                              title=str(self._actions_data[name][1]))
+                for name, sets in QUICK_ACTIONS.items() if sets != status
+            )
+            for status in COMMENT_STATUSES
+        }  # fmt: skip
+        return lambda row, pk: by_status[row.status].replace(ROW_ID, str(pk))
+
+    @staticmethod
+    def status_counts() -> dict[str, int]:
+        """The queue's counters, read once per request: the list's count, the tabs and the
+        menu badge all show them."""
+        if "comment_status_counts" not in g:
+            g.comment_status_counts = status_counts(db.session)
+        return g.comment_status_counts
+
     def exact_count(self) -> int | None:
         # The unfiltered tab: the status counters (the same ones the tabs show).
-        numbers = status_counts(db.session)
+        numbers = self.status_counts()
         tab = current_tab()
         return sum(numbers.values()) if tab == "all" else numbers[tab]
 
@@ -144,14 +188,14 @@ class CommentView(FullTextSearch, GatedModelView):
             kwargs.update(
                 queue_tab=current_tab(),
                 queue_tabs=QUEUE_TABS,
-                status_counts=status_counts(db.session),
+                status_counts=self.status_counts(),
                 quick_actions=QUICK_ACTIONS,
-                quick_labels={name: str(self._actions_data[name][1]) for name in QUICK_ACTIONS},
-                quick_icons=QUICK_ICONS,
                 status_label=lambda status: str(STATUS_LABELS[status]),
                 format_number=format_number,
                 undo=session.pop(UNDO_KEY, None),
             )
+            if kwargs.get("action_form"):
+                kwargs["row_extras"] = self._quick_buttons()
         return super().render(template, **kwargs)
 
     # -- editing a single comment -------------------------------------------------------------
@@ -223,6 +267,8 @@ def pending_count() -> int:
     and 0 for users who cannot open the queue."""
     if not can(current_user, "comments"):
         return 0
+    if "comment_status_counts" in g:  # the queue page read them all already
+        return int(g.comment_status_counts["pending"])
     if "pending_comments" not in g:
         key = counts.status_key("comments", "pending")
         g.pending_comments = counts.read(db.session, [key])[key]

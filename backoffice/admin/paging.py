@@ -17,9 +17,12 @@ own search, filters and sorting (it calls the same ``_apply_search``, ``_apply_f
    the direction of the one before it), so rows with equal keys keep a stable order and
    appear on exactly one page. Past the middle of a list whose count is exact, the page is
    read from the other end with the order reversed, so the last page is as cheap as the first.
-3. **Load those rows** by primary key with the eager loads of the view's ``get_query()`` (they
-   name exactly the columns shown) and put them back in page order. Row rules (an author's own
-   posts, the queue tab) must therefore be in ``get_count_query()`` too, as they already are.
+3. **Load those rows** by primary key and put them back in page order: by default as ORM
+   objects with the eager loads of the view's ``get_query()`` (they name exactly the columns
+   shown). A view on a hot path declares :meth:`~FastListMixin.list_row_select` instead: one
+   Core ``SELECT`` of the shown values, read into plain :class:`ListRow` records, which costs
+   a third of building ORM objects and their relationships. Row rules (an author's own posts,
+   the queue tab) must be in ``get_count_query()``, as they already are.
 
 Keyset ("older/newer") paging would make every depth constant, but loses numbered pages and
 Flask-Admin's pager; with the reverse scan the worst case is the middle of the unfiltered
@@ -28,18 +31,22 @@ list, an index-only scan of half its entries.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask import g
 from flask_babel import format_number
 from flask_babel import gettext as _
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 #: Filtered and searched lists are counted up to this many rows.
 COUNT_CAP = 10_000
 _CAPPED = "list_count_capped"
+#: Where on ``g`` the list page being read says how far down the list it ends (offset + size):
+#: a search plan may depend on it (backoffice.admin.search).
+LIST_WINDOW_END = "list_window_end"
 
 
 def _is_desc(clause: Any) -> bool:
@@ -57,6 +64,25 @@ def _reversed(clause: Any) -> Any:
     return clause.desc()
 
 
+class ListRow(SimpleNamespace):
+    """One row of a list page read without the ORM: the shown values as attributes.
+
+    A label with a dot nests (``"post.title"`` becomes ``row.post.title``), so column
+    formatters written for the model read a record the same way.
+    """
+
+    @classmethod
+    def from_mapping(cls, values: Any) -> ListRow:
+        row = cls()
+        for label, value in values.items():
+            target = row
+            *path, name = label.split(".")
+            for part in path:
+                target = target.__dict__.setdefault(part, ListRow())
+            setattr(target, name, value)
+        return row
+
+
 class FastListMixin:
     """Deferred-join paging and capped counts for a Flask-Admin SQLAlchemy ``ModelView``."""
 
@@ -72,6 +98,12 @@ class FastListMixin:
     def search_count(self, session: Any, search: str, cap: int) -> tuple[int, bool] | None:
         """(rows, capped) matching ``search`` alone, if a search index can tell without the
         table; ``None`` (the default) means "count the rows"."""
+        return None
+
+    def list_row_select(self) -> Select[Any] | None:
+        """A Core ``SELECT`` of the values the list shows, labelled as the attributes the list
+        reads (the primary key under its own name); the rows of a page are read with it into
+        :class:`ListRow` records. ``None`` (the default) loads ORM objects."""
         return None
 
     def get_list(  # type: ignore[override]
@@ -93,6 +125,9 @@ class FastListMixin:
             )
         pk = getattr(view.model, inspect(view.model).get_property_by_column(pk_columns[0]).key)
         # The count query carries the view's row rules (own posts, the queue tab): page its ids.
+        size = view.page_size if page_size is None else page_size
+        start = (page or 0) * size if size else 0
+        setattr(g, LIST_WINDOW_END, start + size if size else None)
         base = view.get_count_query()
         ids = base.with_entities(pk)
         joins: dict[Any, Any] = {}
@@ -115,8 +150,6 @@ class FastListMixin:
         order = list(ids._order_by_clauses)
         order.append(pk.desc() if order and _is_desc(order[-1]) else pk.asc())
 
-        size = view.page_size if page_size is None else page_size
-        start = (page or 0) * size if size else 0
         if size and start >= count and not capped:
             return count, []  # past the last page: nothing to read
         if size and not capped and start > count // 2:
@@ -133,13 +166,17 @@ class FastListMixin:
         wanted = list(dict.fromkeys(wanted))  # a to-many join may repeat an id
         if not wanted:
             return count, []
-        loaded = {getattr(row, pk.key): row for row in self._rows(pk, wanted)}
+        loaded = {getattr(row, pk.key): row for row in self._rows(ids.session, pk, wanted)}
         return count, [loaded[key] for key in wanted if key in loaded]
 
-    def _rows(self, pk: Any, wanted: list[Any]) -> Any:
-        """The rows ``wanted`` with the eager loads of ``get_query()`` but not its WHERE: the
-        ids already passed the row rules, and a second ``status = ?`` next to ``id IN (…)``
-        can lead SQLite's planner to scan the status index instead of fetching 20 rows."""
+    def _rows(self, session: Any, pk: Any, wanted: list[Any]) -> Any:
+        """The rows ``wanted``, without the WHERE of ``get_query()``: the ids already passed the
+        row rules, and a second ``status = ?`` next to ``id IN (…)`` can lead SQLite's planner
+        to scan the status index instead of fetching 20 rows."""
+        records = self.list_row_select()
+        if records is not None:
+            result = session.execute(records.where(pk.in_(wanted)))
+            return [ListRow.from_mapping(values) for values in result.mappings()]
         base = self.get_query()  # type: ignore[attr-defined]
         # Query keeps its loader options in _with_options (no public accessor in 2.x).
         query = base.session.query(base.column_descriptions[0]["entity"])

@@ -7,6 +7,7 @@ from itertools import chain
 from flask import Flask, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from backoffice.extensions import csrf, db, login_manager
@@ -55,7 +56,10 @@ def _refuse_nul_characters() -> None:
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     row_id = parse_id(user_id)
-    return None if row_id is None else db.session.get(User, row_id)
+    # The roles in the same statement: every page asks for them (menu, role checks).
+    if row_id is None:
+        return None
+    return db.session.get(User, row_id, options=[joinedload(User.roles)])
 
 
 @login_manager.unauthorized_handler
