@@ -12,7 +12,9 @@ Nothing in a term is syntax: quotes, ``*``, ``NEAR(``, ``AND``, ``-x`` are plain
 user can never produce a query error.
 
 SQLite keeps an external-content FTS5 table per searchable table (``posts_fts``), filled by
-triggers; PostgreSQL uses an expression GIN index over the same columns. Both use no
+triggers (the posts' one also indexes the prefixes of 2 to 6 characters of every word, so a
+prefix query reads one list instead of merging every word that starts with it); PostgreSQL
+uses an expression GIN index over the same columns. Both use no
 stemming ('simple' configuration, ``unicode61`` tokenizer): the content is multilingual and
 stemming with one language's rules would mangle the others.
 """
@@ -50,12 +52,23 @@ MAX_WORD_LENGTH = 64
 PG_CONFIG = "simple"
 
 
+#: How a list finds the rows matching a term (chosen per request by the admin's search box).
+#: RARE: fetch the matches by id, then sort them. COMMON: walk the list's sort index and test
+#: each row against the matches, read once into a temporary set. PROBE: walk the sort index
+#: and look each row up in the search index (only where one lookup is cheap: see probes_cheaply).
+RARE, COMMON, PROBE = "rare", "common", "probe"
+
+
 @dataclass(frozen=True)
 class FullText:
     """The searchable text columns of one table."""
 
     table: str
     columns: tuple[str, ...]
+    #: SQLite: prefix lengths (in characters) that get an index of their own. A prefix query
+    #: of another length merges the lists of every word it matches: milliseconds for a prefix
+    #: of a common word, paid again on each lookup of one row.
+    prefixes: tuple[int, ...] = ()
 
     @property
     def fts_table(self) -> str:
@@ -69,12 +82,16 @@ class FullText:
 
     def sqlite_ddl(self) -> list[str]:
         """Statements creating the FTS5 table and the triggers that keep it in sync."""
-        return [
+        return [self.sqlite_table_ddl(), *self.sqlite_trigger_ddl()]
+
+    def sqlite_table_ddl(self) -> str:
+        """The statement creating the FTS5 table (the triggers are separate)."""
+        prefix = f", prefix='{' '.join(map(str, self.prefixes))}'" if self.prefixes else ""
+        return (
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.fts_table} USING fts5("
             f"{', '.join(self.columns)}, content='{self.table}', content_rowid='id', "
-            "tokenize='unicode61 remove_diacritics 0')",
-            *self.sqlite_trigger_ddl(),
-        ]
+            f"tokenize='unicode61 remove_diacritics 0'{prefix})"
+        )
 
     def sqlite_trigger_ddl(self) -> list[str]:
         """The three sync triggers; only changes of the searched columns touch the index."""
@@ -96,7 +113,9 @@ class FullText:
         return [f"DROP TRIGGER IF EXISTS {self.fts_table}_{s}" for s in ("ai", "ad", "au")]
 
 
-POSTS = FullText("posts", ("title", "body"))
+# Comments have no prefix indexes: they would make a million comments' search index (and
+# the seed) five times larger, and the comment list has no search-time target.
+POSTS = FullText("posts", ("title", "body"), prefixes=(2, 3, 4, 5, 6))
 COMMENTS = FullText("comments", ("author_name", "email", "text"))
 SEARCHABLE: dict[str, FullText] = {spec.table: spec for spec in (POSTS, COMMENTS)}
 
@@ -188,7 +207,7 @@ def _pg_tsquery(parts: list[str]) -> ColumnElement[Any]:
 
 
 def matching(
-    model: Any, term: str | None, dialect: str, common: bool | None = None
+    model: Any, term: str | None, dialect: str, plan: str | None = None
 ) -> ColumnElement[bool] | None:
     """The condition "``model``'s row matches ``term``", or ``None`` if the term is empty.
 
@@ -196,13 +215,16 @@ def matching(
     condition refers only to ``model``'s own table, so it works in the list query and its
     count query alike.
 
-    ``common`` says whether the term matches many rows (see :func:`match_count`; ``None``:
-    not known). For a common term SQLite should not fetch the matching rows by id and sort
-    them all: ``id + 0`` keeps it from using the primary key for the ``IN``, so it walks the
-    list's sort index and stops after one page, testing each row against the matches. For a
-    rare term PostgreSQL, misjudging how many rows a prefix query matches, would walk the sort
-    index too, testing every row; ``OFFSET 0`` keeps the match a subquery of its own, answered
-    by the GIN index first.
+    ``plan`` (:data:`RARE`, :data:`COMMON`, :data:`PROBE`; ``None``: not known) shapes the
+    condition for how many rows match (see :func:`match_count`). On SQLite, ``id IN
+    (matches)`` fetches the matches by id and sorts them, right for a rare term; for a common
+    one ``id + 0`` keeps the primary key out of the ``IN``, so SQLite walks the list's sort
+    index and stops after one page, testing each row against the matches (which it still
+    reads in full first: 100,000 of them cost about 10 ms). PROBE tests each row with one
+    search-index lookup instead (``EXISTS … rowid = id``), which reads nothing else. On
+    PostgreSQL, which misjudges how many rows a prefix query matches and would walk the sort
+    index for a rare term too, testing every row, ``OFFSET 0`` keeps a rare term's match a
+    subquery of its own, answered by the GIN index first.
     """
     source: Table = model.__table__
     spec = SEARCHABLE[source.name]
@@ -210,14 +232,26 @@ def matching(
     if not parts:
         return None
     if dialect == "sqlite":
-        key = (source.c.id + 0) if common else source.c.id
-        return key.in_(_fts_rowids(spec, parts))
+        if plan == PROBE and probes_cheaply(spec, term):
+            fts = table(spec.fts_table, column("rowid"))
+            match = literal_column(spec.fts_table).op("MATCH")(fts5_query(parts))
+            lookup = select(literal(1)).select_from(fts).where(match, fts.c.rowid == source.c.id)
+            return lookup.exists()
+        key = (source.c.id + 0) if plan in (COMMON, PROBE) else source.c.id
+        return key.in_(_fts_match(spec, parts))
     if dialect == "postgresql":
         condition = document(source, spec).op("@@")(_pg_tsquery(parts))
-        if common is False:
+        if plan == RARE:
             return source.c.id.in_(select(source.c.id).where(condition).offset(0))
         return condition
     raise NotImplementedError(f"no full-text search for the {dialect} dialect")
+
+
+def probes_cheaply(spec: FullText, term: str | None) -> bool:
+    """True if SQLite can test one row against ``term`` with index lookups only: every word
+    is one token (no phrase), and the last word, a prefix, has a length with a prefix index."""
+    parts = words(term)
+    return bool(parts) and all(part.isalnum() for part in parts) and len(parts[-1]) in spec.prefixes
 
 
 def match_count(session: Any, model: Any, term: str | None, cap: int) -> int | None:
@@ -233,13 +267,14 @@ def match_count(session: Any, model: Any, term: str | None, cap: int) -> int | N
         return None
     dialect = session.get_bind(mapper=model).dialect.name
     if dialect == "sqlite":
-        matches = _fts_rowids(spec, parts).limit(cap + 1).subquery()
+        matches = _fts_match(spec, parts).limit(cap + 1).subquery()
     else:
         condition = matching(model, term, dialect)
         matches = select(source.c.id).where(condition).limit(cap + 1).subquery()
     return int(session.scalar(select(func.count()).select_from(matches)))
 
 
-def _fts_rowids(spec: FullText, parts: list[str]) -> Any:
+def _fts_match(spec: FullText, parts: list[str]) -> Any:
+    """``SELECT rowid FROM <fts> WHERE <fts> MATCH <the words>``."""
     fts = table(spec.fts_table, column("rowid"))
     return select(fts.c.rowid).where(literal_column(spec.fts_table).op("MATCH")(fts5_query(parts)))

@@ -8,11 +8,22 @@ import pytest
 from conftest import IS_SQLITE
 from sqlalchemy import select
 
+from backoffice import search
 from backoffice.admin.links import filter_key, find_view
 from backoffice.admin.posts import StatusFilter
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag, User
-from backoffice.search import fts5_query, matching, words
+from backoffice.search import (
+    COMMENTS,
+    COMMON,
+    POSTS,
+    PROBE,
+    RARE,
+    fts5_query,
+    matching,
+    probes_cheaply,
+    words,
+)
 
 HOSTILE_TERMS = [
     '"', '""', "'", "*", "**", "NEAR(", "NEAR(a b", "AND", "OR", "NOT", "a AND", "-x", "+x",
@@ -41,8 +52,8 @@ def posts(app):
     return {post.slug: post.id for post in rows}
 
 
-def found(term: str) -> set[int]:
-    condition = matching(Post, term, db.engine.dialect.name)
+def found(term: str, plan: str | None = None) -> set[int]:
+    condition = matching(Post, term, db.engine.dialect.name, plan)
     query = select(Post.id)
     if condition is not None:
         query = query.where(condition)
@@ -67,8 +78,25 @@ def found(term: str) -> set[int]:
         ("ana", {"d"}),
     ],
 )
-def test_search_terms(posts, term, expected):
-    assert found(term) == {posts[slug] for slug in expected}
+@pytest.mark.parametrize("plan", [None, RARE, COMMON, PROBE])
+def test_search_terms(posts, term, expected, plan):
+    # Every plan is a way to find the same rows (search.matching).
+    assert found(term, plan) == {posts[slug] for slug in expected}
+
+
+@pytest.mark.parametrize(
+    ("spec", "term", "cheap"),
+    [
+        (POSTS, "quiet", True),
+        (POSTS, "python pa", True),  # whole words, then a prefix of 2 to 6 characters
+        (POSTS, "q", False),  # no index of 1-character prefixes
+        (POSTS, "quietly", False),  # nor of 7-character ones
+        (POSTS, "ana@example.org", False),  # a phrase
+        (COMMENTS, "quiet", False),  # comments have no prefix index
+    ],
+)
+def test_which_terms_can_be_looked_up_row_by_row(spec, term, cheap):
+    assert probes_cheaply(spec, term) is cheap
 
 
 @pytest.mark.parametrize("term", ["", "   ", "!!!", "*", '"', "-", None])
@@ -78,7 +106,8 @@ def test_a_term_without_letters_or_digits_is_no_filter(posts, term):
 
 @pytest.mark.parametrize("term", HOSTILE_TERMS)
 def test_hostile_terms_never_fail(posts, term):
-    found(term)  # no exception
+    for plan in (RARE, COMMON, PROBE):
+        found(term, plan)  # no exception
     condition = matching(Comment, term, db.engine.dialect.name)
     if condition is not None:
         db.session.scalars(select(Comment.id).where(condition)).all()
@@ -150,6 +179,30 @@ def test_admin_search_finds_the_same_rows_whichever_plan(client, login_as, posts
         assert titles(html) == expected
         # PostgreSQL counts a search's matches only up to common_from (FullTextSearch.match_cap)
         assert ("List (3)" if IS_SQLITE or common_from > 3 else "List (1+)") in html
+
+
+def test_a_common_term_is_looked_up_row_by_row_when_its_page_comes_early(
+    client, login_as, posts, monkeypatch
+):
+    chosen = []
+    real = search.matching
+
+    def spy(model, term, dialect, plan=None):
+        chosen.append(plan)
+        return real(model, term, dialect, plan)
+
+    monkeypatch.setattr(search, "matching", spy)
+    view = find_view("posts")
+    view.common_from = 1
+    login_as("editor")
+    # One post in four matches: the first page is expected within 80 rows of the sort index.
+    html = client.get("/admin/posts/", query_string={"search": "pack", "sort": "0"}).text
+    assert titles(html) == ["Python packaging"]
+    assert chosen[-1] == (PROBE if IS_SQLITE else COMMON)
+    view.probe_budget = 79
+    html = client.get("/admin/posts/", query_string={"search": "pack", "sort": "0"}).text
+    assert titles(html) == ["Python packaging"]
+    assert chosen[-1] == COMMON
 
 
 def test_a_search_is_counted_up_to_the_cap_and_says_so(client, login_as, posts):
