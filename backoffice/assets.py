@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, has_request_context, request, url_for
 from flask_assets import Bundle
 from werkzeug.security import safe_join
 
@@ -56,6 +58,25 @@ def _admin_static_version(folder: str, filename: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
 
 
+def _memo(key: tuple[str, ...], build: Callable[[], Any]) -> Any:
+    """``build()`` once per process and application root when bundles are not rebuilt on the
+    fly (production): a page names about fifteen asset URLs, and each costs a ``url_for``
+    or a bundle lookup that gives the same answer until the next deploy restarts us."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config.get("ASSETS_AUTO_BUILD"):
+        return build()
+    memo: dict[tuple[str, ...], Any] = app.extensions.setdefault("backoffice_asset_urls", {})
+    key = (request.script_root if has_request_context() else "", *key)
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+def bundle_urls(name: str) -> list[str]:
+    """The URLs of the registered bundle ``name`` (one file unless ``ASSETS_DEBUG``)."""
+    return _memo(("bundle", name), lambda: environment[name].urls())
+
+
 def admin_static_url(endpoint: str, filename: str, **_hand_versions: str) -> str:
     """A Flask-Admin static URL whose ``v`` is the file's content hash.
 
@@ -64,9 +85,13 @@ def admin_static_url(endpoint: str, filename: str, **_hand_versions: str) -> str
     the file can be cached for a year. ``templates/admin/static.html`` routes every one of
     Flask-Admin's static URLs through here.
     """
-    folder = current_app.blueprints[endpoint].static_folder or ""
-    version = _admin_static_version(folder, filename)
-    return url_for(f"{endpoint}.static", filename=filename, v=version)
+
+    def build() -> str:
+        folder = current_app.blueprints[endpoint].static_folder or ""
+        version = _admin_static_version(folder, filename)
+        return url_for(f"{endpoint}.static", filename=filename, v=version)
+
+    return _memo(("admin", endpoint, filename), build)
 
 
 def init_app(app: Flask) -> None:
@@ -77,6 +102,7 @@ def init_app(app: Flask) -> None:
         Path(app.config["ASSETS_CACHE"]).mkdir(parents=True, exist_ok=True)
     environment.init_app(app)
     app.add_template_global(admin_static_url)
+    app.add_template_global(bundle_urls)
 
     @app.after_request
     def _cache_assets(response: Response) -> Response:

@@ -7,6 +7,10 @@ the catalog files: once per request and language, at the first translation looku
 their (mtime_ns, size, inode) changed, a fresh, empty cache is used. The workbench replaces
 ``.mo`` files by rename and pushes their mtime forward, so every save changes the signature.
 
+The translations object a request got is also remembered on that request (per domain and
+language), so the hundred-odd lookups of one page cost a dictionary read each instead of the
+full Flask-Babel path (context, locale, directories, cache, lock) every time.
+
 Swapping in a new cache instead of clearing the old one is what makes this safe with
 threads: a request that is still loading the old file fills the old, abandoned cache.
 Flask-Admin's own ``admin`` domain is left alone: the workbench never edits ``admin.po``.
@@ -20,6 +24,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import Domain, get_locale
+from flask_babel import _get_current_context as babel_context
 
 from backoffice.extensions import babel
 from backoffice.workbench.files import signature
@@ -35,6 +40,19 @@ class ReloadingDomain(Domain):
         super().__init__(*args, **kwargs)
         self._generations: dict[tuple[Any, ...], tuple[Any, dict[Any, Any]]] = {}
         self._lock = threading.Lock()
+
+    def get_translations(self) -> Any:
+        """The request's translations, looked up once per request, domain and language."""
+        ctx = babel_context()
+        if ctx is None:
+            return super().get_translations()
+        locale = get_locale()
+        memo = ctx.__dict__.setdefault("translations_memo", {})
+        key = (id(self), locale)
+        translations = memo.get(key)
+        if translations is None:
+            translations = memo[key] = super().get_translations()
+        return translations
 
     def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
         locale = str(get_locale())
