@@ -79,3 +79,27 @@ def test_migration_0005_counts_existing_rows_and_downgrades_cleanly(tmp_path):
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_request_reads_the_status_counters_once_until_it_writes(app, count_queries):
+    post = Post(title="P", slug="p")
+    db.session.add(post)
+    db.session.commit()
+    pending = "comments.status.pending"
+    with app.test_request_context("/"):
+        with count_queries as counter:
+            assert _stored([pending]) == {pending: 0}
+            assert _stored(["posts.status.draft", pending]) == {"posts.status.draft": 1, pending: 0}
+        assert len(counter) == 1  # every status counter at once
+        db.session.add(Comment(post=post, author_name="b", text="t"))
+        db.session.flush()  # the triggers counted it: the memo must not hide that
+        assert _stored([pending]) == {pending: 1}
+        db.session.execute(text("UPDATE comments SET status = 'spam'"))
+        assert _stored([pending, "comments.status.spam"]) == {pending: 0, "comments.status.spam": 1}
+        db.session.execute(Comment.__table__.update().values(status="approved"))
+        assert _stored([pending, "comments.status.approved"]) == {
+            pending: 0,
+            "comments.status.approved": 1,
+        }
+        db.session.rollback()
+        assert _stored([pending]) == {pending: 0}

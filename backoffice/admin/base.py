@@ -55,9 +55,7 @@ def squeeze(html: str) -> Markup:
     if "<pre" in text or "<textarea" in text:
         return Markup(text)
     parts = _SCRIPT.split(text)  # odd items: whole <script> elements
-    parts[::2] = [
-        _BETWEEN_BLOCKS.sub(">", _join_lines(_COMMENT.sub("", p))) for p in parts[::2]
-    ]
+    parts[::2] = [_BETWEEN_BLOCKS.sub(">", _join_lines(_COMMENT.sub("", p))) for p in parts[::2]]
     return Markup("".join(parts).strip())
 
 

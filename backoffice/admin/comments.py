@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, g, redirect, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
@@ -169,17 +169,9 @@ class CommentView(FullTextSearch, GatedModelView):
         }  # fmt: skip
         return lambda row, pk: by_status[row.status].replace(ROW_ID, str(pk))
 
-    @staticmethod
-    def status_counts() -> dict[str, int]:
-        """The queue's counters, read once per request: the list's count, the tabs and the
-        menu badge all show them."""
-        if "comment_status_counts" not in g:
-            g.comment_status_counts = status_counts(db.session)
-        return g.comment_status_counts
-
     def exact_count(self) -> int | None:
         # The unfiltered tab: the status counters (the same ones the tabs show).
-        numbers = self.status_counts()
+        numbers = status_counts(db.session)
         tab = current_tab()
         return sum(numbers.values()) if tab == "all" else numbers[tab]
 
@@ -188,7 +180,7 @@ class CommentView(FullTextSearch, GatedModelView):
             kwargs.update(
                 queue_tab=current_tab(),
                 queue_tabs=QUEUE_TABS,
-                status_counts=self.status_counts(),
+                status_counts=status_counts(db.session),
                 quick_actions=QUICK_ACTIONS,
                 status_label=lambda status: str(STATUS_LABELS[status]),
                 format_number=format_number,
@@ -263,13 +255,9 @@ def _moderated_message(status: str, count: int) -> str:
 
 
 def pending_count() -> int:
-    """Pending comments for the menu badge: the trigger-kept counter, read once per request,
-    and 0 for users who cannot open the queue."""
+    """Pending comments for the menu badge (the trigger-kept counter, which the request reads
+    once with the other status counters), and 0 for users who cannot open the queue."""
     if not can(current_user, "comments"):
         return 0
-    if "comment_status_counts" in g:  # the queue page read them all already
-        return int(g.comment_status_counts["pending"])
-    if "pending_comments" not in g:
-        key = counts.status_key("comments", "pending")
-        g.pending_comments = counts.read(db.session, [key])[key]
-    return int(g.pending_comments or 0)
+    key = counts.status_key("comments", "pending")
+    return counts.read(db.session, [key])[key]

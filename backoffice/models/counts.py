@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import BigInteger, Column, String, Table, event, select, text
+from flask import g, has_request_context
+from sqlalchemy import BigInteger, Column, String, Table, event, or_, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 
 from backoffice.extensions import db
 
@@ -187,13 +188,60 @@ def _create_triggers(metadata: object, connection: Connection, **kw: object) -> 
 
 
 def read(session: Session, names: Iterable[str]) -> dict[str, int]:
-    """``{name: count}`` for ``names`` (0 for a counter that does not exist yet)."""
+    """``{name: count}`` for ``names`` (0 for a counter that does not exist yet).
+
+    Within a request, the status counters are read together once per transaction (a page
+    shows several: the list's count, the queue tabs, the menu badge, the dashboard's cards);
+    a flush or any statement but a SELECT through the session reads them again. (Writing on
+    the session's connection directly, bypassing the session, is not seen until the
+    transaction ends.)
+    """
     wanted = list(names)
+    statuses = _status_counters(session) if all(_is_status(n) for n in wanted) else None
+    if statuses is not None:
+        return {name: statuses.get(name, 0) for name in wanted}
     rows = session.execute(
         select(row_counts.c.name, row_counts.c.n).where(row_counts.c.name.in_(wanted))
     )
     found = {name: int(n) for name, n in rows}
     return {name: found.get(name, 0) for name in wanted}
+
+
+_MEMO = "row_counts_statuses"
+
+
+def _is_status(name: str) -> bool:
+    return any(name.startswith(f"{table}.status.") for table in COUNTED_TABLES)
+
+
+def _status_counters(session: Session) -> dict[str, int] | None:
+    """Every status counter, from this request's memo if the transaction has not written."""
+    if not has_request_context():
+        return None
+    if isinstance(session, scoped_session):
+        session = session()  # the request's own session (the proxy has no get_transaction)
+    transaction = session.get_transaction()
+    memo = g.get(_MEMO)
+    if memo is not None and transaction is not None and memo[0] is transaction:
+        return memo[1]
+    like = [row_counts.c.name.like(f"{table}.status.%") for table in COUNTED_TABLES]
+    rows = session.execute(select(row_counts.c.name, row_counts.c.n).where(or_(*like)))
+    values = {name: int(n) for name, n in rows}
+    setattr(g, _MEMO, (session.get_transaction(), values))
+    return values
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_after_flush(session: Session, flush_context: object) -> None:
+    if has_request_context():
+        g.pop(_MEMO, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_after_write(state: ORMExecuteState) -> None:
+    # Anything but a SELECT (raw SQL included) may have fired the counting triggers.
+    if not state.is_select and has_request_context():
+        g.pop(_MEMO, None)
 
 
 def status_key(table: str, status: str) -> str:
