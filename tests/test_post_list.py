@@ -7,6 +7,8 @@ import re
 from datetime import datetime
 
 import pytest
+from flask_admin.model.template import LinkRowAction
+from sqlalchemy import select
 
 from backoffice.admin.filters import DateTimeBetween
 from backoffice.admin.links import filter_key, find_view
@@ -61,6 +63,27 @@ def test_the_list_shows_author_status_tags_date_and_comment_counts(client, login
     assert "2 pending" in first_row
     second_row = html[html.index("Post 001") : html.index("Post 002")]
     assert re.search(r">1</a>", second_row) and "pending" not in second_row
+
+
+def test_a_posts_tags_are_listed_by_title(client, login_as, blog):
+    post = db.session.scalar(select(Post).where(Post.title == "Post 000"))
+    post.tags = [Tag(title="Zope"), *post.tags, Tag(title="Ajax")]
+    db.session.commit()
+    login_as("editor")
+    html = client.get("/admin/posts/?sort=0").get_data(as_text=True)
+    first_row = html[html.index("Post 000") : html.index("Post 001")]
+    assert '<td class="col-tags">Ajax, Flask, Zope</td>' in first_row
+
+
+def test_a_row_action_the_light_list_does_not_know_renders_as_upstream(client, login_as, blog):
+    view = find_view("posts")
+    view.column_extra_row_actions = [LinkRowAction("fa fa-star", "/star/{row_id}")]
+    view._refresh_cache()
+    login_as("editor")
+    html = client.get("/admin/posts/?sort=0").get_data(as_text=True)
+    first_id = db.session.scalar(select(Post.id).where(Post.title == "Post 000"))
+    assert f'href="/star/{first_id}"' in html
+    assert "Post 000" in html and f"/admin/posts/details/?id={first_id}" in html
 
 
 def test_post_bodies_are_not_shipped_in_the_list(client, login_as, blog):

@@ -25,6 +25,7 @@ from backoffice.admin.filters import LocalTimeFilterConverter
 from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
 from backoffice.admin.links import ROW_ID, history_url
 from backoffice.admin.paging import FastListMixin
+from backoffice.admin.rows import render_rows
 from backoffice.extensions import db
 from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
@@ -169,18 +170,28 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
             kwargs["count"] = self.list_count_label(kwargs["count"])
         if "list_row_actions" not in kwargs:
             return super().render(template, **kwargs)
+        buttons = [(row_action_kind(a), a) for a in kwargs["list_row_actions"]]
         kwargs.update(
             row_links=self._row_links(kwargs.get("return_url")),
-            row_buttons=[(row_action_kind(a), a) for a in kwargs["list_row_actions"]],
+            row_buttons=buttons,
+            light_rows=self._light_rows(),
+            row_id_slot=ROW_ID,
+            render_rows=render_rows,
         )
         # A list page repeats Flask-Admin's indented markup on every row: squeeze it (no
         # <pre> or <textarea> on list pages, where whitespace would be content).
         return squeeze(super().render(template, **kwargs))
 
+    def _light_rows(self) -> bool:
+        """True if the light list template draws the rows (backoffice_list.html); editable
+        cells and row actions of other kinds render as upstream."""
+        kinds = [row_action_kind(a) for a in self.get_list_row_actions()]
+        return not self.column_editable_list and all(kinds)
+
     def delete_form(self) -> Any:
         # The light list's rows share one delete form that the template writes itself, so the
         # list page needs no form object (building one costs a CSRF token and translations).
-        if request.endpoint == f"{self.endpoint}.index_view" and not self.column_editable_list:
+        if request.endpoint == f"{self.endpoint}.index_view" and self._light_rows():
             return None
         return super().delete_form()
 
