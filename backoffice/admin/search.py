@@ -32,8 +32,8 @@ class FullTextSearch:
         """How far the matches of a search are counted (the list then shows "N+").
 
         SQLite counts in its search index alone, so as far as the list counts anything
-        (``count_cap``). PostgreSQL checks each match against its row's text, about 40 µs a
-        row: it stops at :attr:`common_from`.
+        (``count_cap``). PostgreSQL visits each matching row (about 1 µs with the stored
+        document, but 10 ms for 10,000 rows of a common word): it stops at :attr:`common_from`.
         """
         if session.get_bind(mapper=self.model).dialect.name == "postgresql":
             return self.common_from

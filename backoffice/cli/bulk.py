@@ -72,6 +72,18 @@ def sqlite_pragmas(conn: Connection) -> Iterator[None]:
             conn.exec_driver_sql(f"PRAGMA {name}={value}")
 
 
+def analyze(conn: Connection, tables: Sequence[str]) -> None:
+    """PostgreSQL: refresh the planner's statistics of ``tables`` after a bulk load.
+
+    Autovacuum would, on its own schedule; until then the planner guesses, and a guess about
+    how many rows a search matches decides between an index and a scan (see
+    backoffice.search). SQLite keeps no statistics unless asked, and its plans here do not
+    depend on them.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+
+
 @contextmanager
 def deferred_indexes(
     conn: Connection, tables: Sequence[str], max_id: dict[str, int]

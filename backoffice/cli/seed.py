@@ -82,6 +82,7 @@ def seed_command(posts: int, comments: int, tags: int, reminders: int, seed: int
         total = posts + comments + reminders
         with click.progressbar(length=total, label="Seeding", show_pos=True) as bar:
             loader.run(posts, comments, reminders, author_ids, tag_ids, bar)
+        bulk.analyze(conn, ["posts", "post_tags", "comments", "reminders"])
         conn.commit()
     click.echo(f"Seeded {posts} posts, {comments} comments and {reminders} reminders.")
 

@@ -142,8 +142,9 @@ class Reminder(db.Model):
 # Tag titles are unique regardless of case ("Flask" and "flask" are one tag).
 Index("uq_tags_title_lower", func.lower(Tag.title), unique=True)
 
-# Full-text search (backoffice.search): a GIN index on PostgreSQL, FTS5 tables on SQLite.
-search.gin_index(Post.__table__, search.POSTS)
-search.gin_index(Comment.__table__, search.COMMENTS)
+# Full-text search (backoffice.search): a stored document with a GIN index on PostgreSQL,
+# FTS5 tables on SQLite.
+search.install_pg_search(Post.__table__, search.POSTS)
+search.install_pg_search(Comment.__table__, search.COMMENTS)
 search.install_sqlite_triggers(Post.__table__, search.POSTS)
 search.install_sqlite_triggers(Comment.__table__, search.COMMENTS)
