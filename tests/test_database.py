@@ -1,0 +1,56 @@
+"""Database settings: read-only requests on PostgreSQL run without a transaction."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from backoffice.extensions import db
+from backoffice.models import Tag
+from tests.conftest import IS_SQLITE
+
+pytestmark = pytest.mark.skipif(IS_SQLITE, reason="PostgreSQL only: SQLite keeps transactions")
+
+
+@contextmanager
+def autocommit_seen():
+    """The DBAPI connection's autocommit flag at each statement sent while the block runs."""
+    seen: list[bool] = []
+
+    def spy(conn, cursor, statement, parameters, context, executemany):
+        seen.append(conn.connection.dbapi_connection.autocommit)
+
+    event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", spy)
+
+
+def _fresh_session() -> None:
+    # The tests share one session; a request in production starts with none in progress.
+    db.session.commit()
+    db.session.close()
+
+
+def test_a_get_request_reads_in_autocommit_mode(client, login_as):
+    login_as("editor")
+    _fresh_session()
+    with autocommit_seen() as seen:
+        assert client.get("/admin/posts/").status_code == 200
+    assert seen and all(seen)
+
+
+def test_a_post_request_keeps_its_transaction(client, login_as, csrf):
+    login_as("editor")
+    token = csrf()
+    _fresh_session()
+    with autocommit_seen() as seen:
+        response = client.post(
+            "/admin/tags/new/", data={"title": "Transactional", "csrf_token": token}
+        )
+    assert response.status_code == 302
+    assert seen and not any(seen)
+    assert db.session.query(Tag).filter_by(title="Transactional").count() == 1
