@@ -6,11 +6,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
-from backoffice.extensions import db
+from sqlalchemy.engine import Connection, Engine
 
 #: Requests that never write: every change in the app is a POST.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
@@ -21,23 +19,24 @@ def init_app(app: Flask) -> None:
     let PostgreSQL answer read-only requests without a transaction."""
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
-    app.before_request(_read_without_transaction)
+    if not event.contains(Engine, "engine_connect", _read_without_transaction):
+        event.listen(Engine, "engine_connect", _read_without_transaction)
 
 
-def _read_without_transaction() -> None:
+def _read_without_transaction(connection: Connection) -> None:
     """PostgreSQL: a GET or HEAD request reads in autocommit mode.
 
     Under PostgreSQL's READ COMMITTED every statement sees its own snapshot, in a transaction
     or not, so for a request that only reads, a transaction adds nothing but two round trips:
     BEGIN before the first statement and ROLLBACK when the connection goes back to the pool
     (a list page makes four statements). Requests that write (POST) keep their transaction.
-    A session that is already in a transaction (tests share one) is left as it is.
+    Set when the request first uses the database (a page that reads nothing opens nothing);
+    the pool restores the isolation level when the connection comes back.
     """
-    if request.method not in READ_ONLY_METHODS or (request.endpoint or "").endswith("static"):
+    if connection.dialect.name != "postgresql" or not has_request_context():
         return
-    if db.session().in_transaction() or db.engine.dialect.name != "postgresql":
-        return
-    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    if request.method in READ_ONLY_METHODS:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

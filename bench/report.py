@@ -115,19 +115,30 @@ def render(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def replace_section(text: str, section: str) -> str:
-    """``text`` with everything between the result markers replaced by ``section``."""
+def markers(database: str = "SQLite") -> tuple[str, str]:
+    """The README markers of one database's results: SQLite's are the plain ones, another
+    database's carry its name (``postgresql+psycopg`` -> ``results-postgresql``)."""
+    if database == "SQLite":
+        return START, END
+    name = database.split("+", 1)[0]
+    return f"<!-- results-{name}:start -->", f"<!-- results-{name}:end -->"
+
+
+def replace_section(text: str, section: str, database: str = "SQLite") -> str:
+    """``text`` with everything between ``database``'s result markers replaced by
+    ``section``."""
+    start, end = markers(database)
     try:
-        head, rest = text.split(START, 1)
-        _old, tail = rest.split(END, 1)
+        head, rest = text.split(start, 1)
+        _old, tail = rest.split(end, 1)
     except ValueError:
-        raise ValueError(f"the README lacks the {START} … {END} markers") from None
-    return f"{head}{START}\n{section}{END}{tail}"
+        raise ValueError(f"the README lacks the {start} … {end} markers") from None
+    return f"{head}{start}\n{section}{end}{tail}"
 
 
-def write_readme(readme: Path, section: str) -> None:
-    """Put ``section`` into ``readme`` between the markers."""
-    readme.write_text(replace_section(readme.read_text(), section))
+def write_readme(readme: Path, section: str, database: str = "SQLite") -> None:
+    """Put ``section`` into ``readme`` between ``database``'s markers."""
+    readme.write_text(replace_section(readme.read_text(), section, database))
 
 
 def command_line() -> str:

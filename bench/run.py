@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(section)
     if options.readme is not None:
-        report.write_readme(options.readme, section)
+        report.write_readme(options.readme, section, result.database)
         print(f"written into {options.readme.relative_to(ROOT)}")
     return 0
 

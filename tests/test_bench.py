@@ -21,6 +21,14 @@ def test_results_replace_only_the_marked_section():
     )
 
 
+def test_each_database_has_its_own_results_section():
+    start, end = report.markers("postgresql+psycopg")
+    assert start == "<!-- results-postgresql:start -->"
+    text = f"{report.START}\nsqlite\n{report.END}\n{start}\npg\n{end}\n"
+    replaced = report.replace_section(text, "new pg\n", "postgresql+psycopg")
+    assert replaced == f"{report.START}\nsqlite\n{report.END}\n{start}\nnew pg\n{end}\n"
+
+
 def test_results_need_the_markers():
     with pytest.raises(ValueError):
         report.replace_section("no markers", "new\n")

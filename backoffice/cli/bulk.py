@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from backoffice.models import counts
 from backoffice.search import SEARCHABLE
@@ -72,16 +72,20 @@ def sqlite_pragmas(conn: Connection) -> Iterator[None]:
             conn.exec_driver_sql(f"PRAGMA {name}={value}")
 
 
-def analyze(conn: Connection, tables: Sequence[str]) -> None:
-    """PostgreSQL: refresh the planner's statistics of ``tables`` after a bulk load.
+def vacuum_analyze(engine: Engine, tables: Sequence[str]) -> None:
+    """PostgreSQL, after a bulk load: ``VACUUM ANALYZE`` ``tables`` (outside a transaction).
 
-    Autovacuum would, on its own schedule; until then the planner guesses, and a guess about
-    how many rows a search matches decides between an index and a scan (see
-    backoffice.search). SQLite keeps no statistics unless asked, and its plans here do not
-    depend on them.
+    Autovacuum would, on its own schedule; until then the planner guesses (and a guess about
+    how many rows a search matches decides between an index and a scan, see
+    backoffice.search), and no page of the new rows is marked all-visible, so every
+    index-only scan of a list still reads the table. SQLite keeps no statistics unless
+    asked, and its plans here do not depend on them.
     """
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in tables:
+            conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
 
 
 @contextmanager

@@ -82,8 +82,8 @@ def seed_command(posts: int, comments: int, tags: int, reminders: int, seed: int
         total = posts + comments + reminders
         with click.progressbar(length=total, label="Seeding", show_pos=True) as bar:
             loader.run(posts, comments, reminders, author_ids, tag_ids, bar)
-        bulk.analyze(conn, ["posts", "post_tags", "comments", "reminders"])
         conn.commit()
+    bulk.vacuum_analyze(db.engine, ["posts", "post_tags", "comments", "reminders", "row_counts"])
     click.echo(f"Seeded {posts} posts, {comments} comments and {reminders} reminders.")
 
 
