@@ -193,19 +193,29 @@ def tsquery_operand(word: str, prefix: bool) -> str:
     return quoted + (":*" if prefix else "")
 
 
+def _inline(text_value: str) -> ColumnElement[Any]:
+    # literal_execute: SQLAlchemy quotes the value into the statement when it runs (and keeps
+    # caching the statement's shape).
+    return literal(text_value, literal_execute=True)
+
+
 def _pg_tsquery(parts: list[str]) -> ColumnElement[Any]:
     """Every word, the last as a prefix, ANDed.
 
     PostgreSQL's parser keeps host names, URLs and file names as one token, so a word with
     punctuation also matches as a whole (lower-cased, unparsed) lexeme: "example.o" finds
     "example.org" as a prefix, as well as the words "example" "o…" in sequence.
+
+    The words are rendered into the SQL as quoted literals, not sent as parameters: a
+    statement the driver has prepared (after five runs) may get a generic plan, which cannot
+    know whether the word is common, and then reads a whole index instead of a few rows.
     """
     terms: list[ColumnElement[Any]] = []
     for i, word in enumerate(part.replace("@", " ") for part in parts):  # as document_sql()
         last = i == len(parts) - 1
-        term = func.to_tsquery(_pg_config(), tsquery_operand(word, last))
+        term = func.to_tsquery(_pg_config(), _inline(tsquery_operand(word, last)))
         if not word.isalnum():
-            whole = cast(literal(tsquery_operand(word.lower(), last)), TSQUERY)
+            whole = cast(_inline(tsquery_operand(word.lower(), last)), TSQUERY)
             term = term.op("||")(whole)
         terms.append(term)
     return reduce(lambda left, right: left.op("&&")(right), terms)
