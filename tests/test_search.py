@@ -181,10 +181,10 @@ def test_admin_search_finds_the_same_rows_whichever_plan(client, login_as, posts
         assert ("List (3)" if IS_SQLITE or common_from > 3 else "List (1+)") in html
 
 
-def test_a_common_term_is_looked_up_row_by_row_when_its_page_comes_early(
-    client, login_as, posts, monkeypatch
-):
-    chosen = []
+@pytest.fixture
+def chosen_plans(monkeypatch) -> list[str | None]:
+    """The plans the list asks search.matching for, in order."""
+    chosen: list[str | None] = []
     real = search.matching
 
     def spy(model, term, dialect, plan=None):
@@ -192,17 +192,52 @@ def test_a_common_term_is_looked_up_row_by_row_when_its_page_comes_early(
         return real(model, term, dialect, plan)
 
     monkeypatch.setattr(search, "matching", spy)
+    return chosen
+
+
+def test_a_common_term_is_looked_up_row_by_row_when_its_page_comes_early(
+    client, login_as, posts, chosen_plans
+):
     view = find_view("posts")
     view.common_from = 1
     login_as("editor")
     # One post in four matches: the first page is expected within 80 rows of the sort index.
     html = client.get("/admin/posts/", query_string={"search": "pack", "sort": "0"}).text
     assert titles(html) == ["Python packaging"]
-    assert chosen[-1] == (PROBE if IS_SQLITE else COMMON)
+    assert chosen_plans[-1] == (PROBE if IS_SQLITE else COMMON)
     view.probe_budget = 79
     html = client.get("/admin/posts/", query_string={"search": "pack", "sort": "0"}).text
     assert titles(html) == ["Python packaging"]
-    assert chosen[-1] == COMMON
+    assert chosen_plans[-1] == COMMON
+
+
+@pytest.mark.skipif(not IS_SQLITE, reason="row-by-row lookups are SQLite's plan")
+def test_a_filtered_search_counts_with_one_plan_and_reads_its_page_with_another(
+    client, login_as, posts, chosen_plans
+):
+    find_view("posts").common_from = 1
+    login_as("editor")
+    status = f"flt0_{filter_key(find_view('posts'), 'status', StatusFilter)}"
+    html = client.get("/admin/posts/", query_string={"search": "pack", status: "draft"}).text
+    assert titles(html) == ["Python packaging"]
+    # Counting reads every match: looking them up one by one would cost a lookup per row.
+    assert chosen_plans == [COMMON, PROBE]
+
+
+@pytest.mark.skipif(not IS_SQLITE, reason="row-by-row lookups are SQLite's plan")
+@pytest.mark.parametrize(("budget", "plan"), [(40, PROBE), (27, COMMON)])
+def test_a_capped_count_is_continued_in_the_index_to_choose_the_plan(
+    client, login_as, posts, chosen_plans, budget, plan
+):
+    # "an" matches two posts ("and", "ana"); the list counts only one of them (cap 0), and
+    # the page needs 2 (budget 40) or 3 (budget 27) matching rows in 4 to be looked up.
+    view = find_view("posts")
+    view.common_from = view.count_cap = 0
+    view.probe_budget = budget
+    login_as("editor")
+    html = client.get("/admin/posts/", query_string={"search": "an", "sort": "0"}).text
+    assert titles(html) == ["Contact", "Python packaging"]
+    assert chosen_plans[-1] == plan
 
 
 def test_a_search_is_counted_up_to_the_cap_and_says_so(client, login_as, posts):

@@ -32,6 +32,7 @@ list, an index-only scan of half its entries.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
@@ -45,8 +46,9 @@ from sqlalchemy.sql.elements import UnaryExpression
 #: Filtered and searched lists are counted up to this many rows.
 COUNT_CAP = 10_000
 _CAPPED = "list_count_capped"
-#: Where on ``g`` the list page being read says how far down the list it ends (offset + size):
-#: a search plan may depend on it (backoffice.admin.search).
+#: Where on ``g`` the list being read says how far down it reads (offset + size of the page;
+#: None while it counts, which reads to the end): a search plan depends on it
+#: (backoffice.admin.search), so a page and its count may be planned differently.
 LIST_WINDOW_END = "list_window_end"
 
 
@@ -143,25 +145,30 @@ class FastListMixin:
         # The count query carries the view's row rules (own posts, the queue tab): page its ids.
         size = view.page_size if page_size is None else page_size
         start = (page or 0) * size if size else 0
-        setattr(g, LIST_WINDOW_END, start + size if size else None)
         base = view.get_count_query()
-        ids = base.with_entities(pk)
-        joins: dict[Any, Any] = {}
-        if view._search_supported and search:
-            ids, _unused, joins, _joins = view._apply_search(ids, None, joins, {}, search)
-        if filters and view._filters:
-            ids, _unused, joins, _joins = view._apply_filters(ids, None, joins, {}, filters)
+
+        def narrowed(window_end: int | None) -> tuple[Any, dict[Any, Any]]:
+            """The ids with the search and filters; a search may plan for how far down the
+            list the rows are read (``window_end``, None: to the end, as a count does)."""
+            setattr(g, LIST_WINDOW_END, window_end)
+            query, joins = base.with_entities(pk), {}
+            if view._search_supported and search:
+                query, _unused, joins, _joins = view._apply_search(query, None, joins, {}, search)
+            if filters and view._filters:
+                query, _unused, joins, _joins = view._apply_filters(query, None, joins, {}, filters)
+            return query, joins
 
         counted = None
         if search and not filters and base.whereclause is None:
             # The search is the only condition: its index may count the rows by itself.
-            counted = self.search_count(ids.session, search, self.count_cap)
+            counted = self.search_count(base.session, search, self.count_cap)
         if counted is not None:
             count, capped = counted
         else:
-            count, capped = self._count(ids, plain=not search and not filters)
+            count, capped = self._count(lambda: narrowed(None)[0], plain=not search and not filters)
         setattr(g, _CAPPED, capped)
 
+        ids, joins = narrowed(start + size if size else None)
         ids, joins = view._apply_sorting(ids, joins, sort_column, sort_desc)
         order = list(ids._order_by_clauses)
         order.append(pk.desc() if order and _is_desc(order[-1]) else pk.asc())
@@ -216,14 +223,15 @@ class FastListMixin:
         query = base.session.query(base.column_descriptions[0]["entity"])
         return query.options(*base._with_options).filter(pk.in_(wanted))
 
-    def _count(self, ids: Any, plain: bool) -> tuple[int, bool]:
-        """(rows, capped): the exact count if known, else rows up to the cap."""
+    def _count(self, ids: Callable[[], Any], plain: bool) -> tuple[int, bool]:
+        """(rows, capped): the exact count if known, else the rows of ``ids()`` up to the cap."""
         if plain:
             known = self.exact_count()
             if known is not None:
                 return known, False
-        limited = ids.order_by(None).limit(self.count_cap + 1).subquery()
-        counted = ids.session.scalar(select(func.count()).select_from(limited))
+        query = ids()
+        limited = query.order_by(None).limit(self.count_cap + 1).subquery()
+        counted = query.session.scalar(select(func.count()).select_from(limited))
         if counted > self.count_cap:
             return self.count_cap, True
         return int(counted), False

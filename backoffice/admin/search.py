@@ -57,18 +57,23 @@ class FullTextSearch:
             cache[key] = search.match_count(session, self.model, term, cap)
         return cache[key]
 
-    def search_plan(self, term: str, matches: int | None, dialect: str) -> str:
-        """How the list finds the rows matching ``term`` (see ``search.matching``)."""
+    def search_plan(self, session: Any, term: str, matches: int | None, dialect: str) -> str:
+        """How the list finds the rows matching ``term`` (see ``search.matching``).
+
+        PROBE when the rows of the page being read are expected within :attr:`probe_budget`
+        rows of the walk, i.e. when at least ``rows × end ÷ budget`` rows match. A count that
+        stopped at its cap below that is continued in the search index (cheap: no table).
+        """
         if matches is None or matches < self.common_from:
             return search.RARE
         spec = search.SEARCHABLE[self.model.__table__.name]
         rows = self.exact_count() if dialect == "sqlite" else None  # type: ignore[attr-defined]
-        if rows and search.probes_cheaply(spec, term):
-            # A lower bound of the share of rows that match when the count stopped at its cap,
-            # so the walk is rather overestimated.
-            density = min(matches, rows) / rows
-            end = g.get(LIST_WINDOW_END)  # None: an unpaged read walks the whole index
-            if end and end / density <= self.probe_budget:
+        end = g.get(LIST_WINDOW_END)  # None: a count, which walks the whole index
+        if rows and end and search.probes_cheaply(spec, term):
+            needed = -(-rows * end // self.probe_budget)  # ceiling
+            if matches < needed < rows and matches > self.match_cap(session):
+                matches = self.search_matches(session, term, needed) or 0
+            if matches >= needed:
                 return search.PROBE
         return search.COMMON
 
@@ -79,7 +84,7 @@ class FullTextSearch:
         dialect = session.get_bind(mapper=self.model).dialect.name
         # One count serves both this choice and the list's count (FastListMixin.count_cap).
         matches = self.search_matches(session, search_term, self.match_cap(session))
-        plan = self.search_plan(search_term, matches, dialect)
+        plan = self.search_plan(session, search_term, matches, dialect)
         condition = search.matching(self.model, search_term, dialect, plan)
         if condition is not None:
             query = query.filter(condition)
