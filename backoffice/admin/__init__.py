@@ -11,7 +11,7 @@ from backoffice.admin.audit import AuditView
 from backoffice.admin.comments import CommentView, pending_count
 from backoffice.admin.dashboard import DashboardView
 from backoffice.admin.media import MediaView
-from backoffice.admin.menu import add_badge
+from backoffice.admin.menu import add_badge, cached_menu
 from backoffice.admin.posts import PostView
 from backoffice.admin.profile import ProfileView
 from backoffice.admin.reminders import ReminderView
@@ -49,4 +49,5 @@ def init_app(app: Flask) -> Admin:
     # Not in the menu: the user name in the navbar links to it.
     admin.add_view(ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
     add_badge(admin, "comments", pending_count)
+    app.add_template_global(cached_menu)
     return admin

@@ -1,13 +1,20 @@
-"""Menu labels with a live count badge (e.g. pending comments next to "Comments")."""
+"""Menu labels with a live count badge (e.g. pending comments next to "Comments"), and the
+menu rendered once per kind of reader instead of on every page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app, request
 from flask_admin import Admin
-from flask_babel import format_number
+from flask_admin.helpers import get_current_view
+from flask_babel import format_number, get_locale
+from flask_login import current_user
 from markupsafe import Markup, escape
+
+#: Rendered menus kept per app; more kinds of reader than this start the cache afresh.
+MENU_CACHE_SIZE = 512
 
 
 class BadgedLabel:
@@ -34,6 +41,26 @@ class BadgedLabel:
         ).format(str(self.label), self.testid, format_number(number))
 
 
+def cached_menu(render: Callable[[], Any]) -> Markup:
+    """Flask-Admin's main menu (``render`` is its ``layout.menu`` macro), rendered once per
+    reader's roles, language, current page, application root and badge counts: everything
+    the menu depends on (views show by role, ProfileView never). Rendering it asks each of a
+    dozen views whether the user may open it, about 0.6 ms a page."""
+    view = get_current_view()
+    admin = getattr(view, "admin", None)
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    roles = frozenset(user.role_names) if user.is_authenticated else frozenset()
+    badges = tuple(label.count() for label in getattr(admin, "_backoffice_badges", ()))
+    key = (roles, str(get_locale()), getattr(view, "endpoint", None), request.script_root, badges)
+    cache: dict[Any, Markup] = current_app.extensions.setdefault("backoffice_menus", {})
+    menu = cache.get(key)
+    if menu is None:
+        if len(cache) >= MENU_CACHE_SIZE:
+            cache.clear()
+        menu = cache[key] = Markup(render())
+    return menu
+
+
 def add_badge(admin: Admin, endpoint: str, count: Callable[[], int]) -> None:
     """Give the menu item of ``endpoint`` (and its category) a count badge."""
     for item in _walk(admin.menu()):
@@ -41,10 +68,12 @@ def add_badge(admin: Admin, endpoint: str, count: Callable[[], int]) -> None:
             children = [getattr(child, "_view", None) for child in item._children]
             if any(view is not None and view.endpoint == endpoint for view in children):
                 item.name = BadgedLabel(item.name, count, f"badge-category-{endpoint}")
+                admin.__dict__.setdefault("_backoffice_badges", []).append(item.name)
             continue
         view = getattr(item, "_view", None)
         if view is not None and view.endpoint == endpoint:
             item.name = BadgedLabel(item.name, count, f"badge-{endpoint}")
+            admin.__dict__.setdefault("_backoffice_badges", []).append(item.name)
 
 
 def _walk(items: list[Any]) -> Any:
