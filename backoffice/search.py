@@ -14,7 +14,8 @@ user can never produce a query error.
 SQLite keeps an external-content FTS5 table per searchable table (``posts_fts``), filled by
 triggers (the posts' one also indexes the prefixes of 2 to 6 characters of every word, so a
 prefix query reads one list instead of merging every word that starts with it); PostgreSQL
-uses an expression GIN index over the same columns. Both use no
+stores each row's words in a generated column with a GIN index (:meth:`FullText.pg_ddl`).
+Both use no
 stemming ('simple' configuration, ``unicode61`` tokenizer): the content is multilingual and
 stemming with one language's rules would mangle the others.
 """
@@ -120,10 +121,6 @@ class FullText:
             f"CREATE INDEX {self.pg_index} ON {self.table} USING gin ({PG_COLUMN})",
         ]
 
-    def sqlite_drop_trigger_ddl(self) -> list[str]:
-        """Statements dropping the sync triggers (bulk loads re-index at the end instead)."""
-        return [f"DROP TRIGGER IF EXISTS {self.fts_table}_{s}" for s in ("ai", "ad", "au")]
-
 
 # Comments have no prefix index: for a million comments it would almost double the time of
 # `flask seed` (measured 29 s -> 53 s, limit 60 s), and the comment list's search has no
@@ -172,6 +169,19 @@ def is_search_table(name: str | None) -> bool:
         name == spec.fts_table or (name or "").startswith(f"{spec.fts_table}_")
         for spec in SEARCHABLE.values()
     )
+
+
+def outside_the_models(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's ``include_name``: False for the search machinery that lives beside the
+    models (SQLite's FTS5 tables, PostgreSQL's stored document column and its GIN index), so
+    autogenerate neither drops nor re-creates it."""
+    if type_ == "table":
+        return not is_search_table(name)
+    if type_ == "column":
+        return name != PG_COLUMN
+    if type_ == "index":
+        return name not in {spec.pg_index for spec in SEARCHABLE.values()}
+    return True
 
 
 def words(term: str | None, limit: int = MAX_WORDS) -> list[str]:

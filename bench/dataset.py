@@ -88,9 +88,7 @@ def build(url: str, sizes: Sizes, env: Mapping[str, str], rebuild: bool = False)
     flask(["db", "upgrade"], env)
     if not reuse:
         args = ["seed", "--posts", str(sizes.posts), "--comments", str(sizes.comments)]
-        args += ["--seed", str(sizes.seed)]
-        if "--tags" in flask(["seed", "--help"], env):
-            args += ["--tags", str(sizes.tags)]
+        args += ["--tags", str(sizes.tags), "--seed", str(sizes.seed)]
         flask(args, env)
         params.write_text(json.dumps(wanted, indent=2))
     flask(["assets", "build"], env)

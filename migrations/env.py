@@ -39,10 +39,10 @@ target_db = current_app.extensions["migrate"].db
 
 
 def include_name(name, type_, parent_names):
-    """Leave the full-text search tables (FTS5 and its shadow tables) out of autogenerate."""
-    from backoffice.search import is_search_table
+    """Leave the full-text search machinery (beside the models) out of autogenerate."""
+    from backoffice.search import outside_the_models
 
-    return not (type_ == "table" and is_search_table(name))
+    return outside_the_models(name, type_, parent_names)
 
 
 def get_metadata():

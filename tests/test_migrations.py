@@ -13,26 +13,14 @@ from sqlalchemy import select, text
 from backoffice import create_app
 from backoffice.extensions import db
 from backoffice.models import Post, Role
-from backoffice.search import PG_COLUMN, SEARCHABLE, is_search_table, matching
+from backoffice.search import matching, outside_the_models
 from tests.conftest import DATABASE_URL, IS_SQLITE
-
-
-def _not_search_table(name, type_, parent_names) -> bool:
-    """The search machinery lives beside the models: SQLite's FTS5 tables, PostgreSQL's stored
-    document column and its GIN index (backoffice.search)."""
-    if type_ == "table":
-        return not is_search_table(name)
-    if type_ == "column":
-        return name != PG_COLUMN
-    if type_ == "index":
-        return name not in {spec.pg_index for spec in SEARCHABLE.values()}
-    return True
 
 
 def _differences() -> list:
     with db.engine.connect() as connection, warnings.catch_warnings():
         warnings.filterwarnings("ignore", ".*expression-based index")
-        opts = {"compare_type": True, "include_name": _not_search_table}
+        opts = {"compare_type": True, "include_name": outside_the_models}
         context = MigrationContext.configure(connection, opts=opts)
         diffs = compare_metadata(context, db.metadata)
     # Expression indexes cannot be reflected on SQLite; they are checked by name below.

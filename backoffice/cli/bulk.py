@@ -68,6 +68,9 @@ def sqlite_pragmas(conn: Connection) -> Iterator[None]:
     try:
         yield
     finally:
+        # A failed load leaves its transaction open, and SQLite ignores some of these inside
+        # one: end it first, or the pooled connection would keep the unsafe settings.
+        conn.rollback()
         for name, value in before.items():
             conn.exec_driver_sql(f"PRAGMA {name}={value}")
 

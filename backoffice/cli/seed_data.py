@@ -48,11 +48,6 @@ def vocabulary() -> tuple[tuple[str, ...], tuple[float, ...]]:
     return words, tuple(weights)
 
 
-def rare_word() -> str:
-    """The least frequent word of the vocabulary (for search benchmarks)."""
-    return vocabulary()[0][-1]
-
-
 def stamp(moment: datetime) -> str:
     """A time as SQLAlchemy's SQLite DateTime stores it; PostgreSQL reads it as well."""
     return moment.isoformat(" ", "microseconds")

@@ -237,6 +237,13 @@ def _forget_after_flush(session: Session, flush_context: object) -> None:
         g.pop(_MEMO, None)
 
 
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: object) -> None:
+    # A savepoint rolled back keeps the transaction, but not what was written inside it.
+    if has_request_context():
+        g.pop(_MEMO, None)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _forget_after_write(state: ORMExecuteState) -> None:
     # Anything but a SELECT (raw SQL included) may have fired the counting triggers.
