@@ -75,6 +75,17 @@ def test_a_posts_tags_are_listed_by_title(client, login_as, blog):
     assert '<td class="col-tags">Ajax, Flask, Zope</td>' in first_row
 
 
+@pytest.mark.parametrize("term", ["0ROWID0", "row-id"])
+def test_the_rows_links_keep_the_search_they_return_to(client, login_as, blog, term):
+    post = db.session.scalar(select(Post).where(Post.title == "Post 000"))
+    post.title = f"Post 000 {term}"
+    db.session.commit()
+    login_as("editor")
+    html = client.get("/admin/posts/", query_string={"search": term}).get_data(as_text=True)
+    edit = re.search(r'href="(/admin/posts/edit/\?[^"]+)"', html).group(1)
+    assert f"id={post.id}&amp;" in edit and f"search%3D{term}" in edit
+
+
 def test_a_row_action_the_light_list_does_not_know_renders_as_upstream(client, login_as, blog):
     view = find_view("posts")
     view.column_extra_row_actions = [LinkRowAction("fa fa-star", "/star/{row_id}")]

@@ -7,7 +7,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
@@ -25,7 +25,7 @@ from backoffice.admin.filters import LocalTimeFilterConverter
 from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
 from backoffice.admin.links import ROW_ID, history_url
 from backoffice.admin.paging import FastListMixin
-from backoffice.admin.rows import render_rows
+from backoffice.admin.rows import ROW_SLOT, render_rows
 from backoffice.extensions import db
 from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
@@ -34,8 +34,6 @@ from backoffice.security.roles import can
 log = logging.getLogger(__name__)
 #: No list has more pages than this (10 million rows at 100 a page).
 MAX_PAGE = 100_000
-#: What a light list page gets instead of a form object it would only print (truthy).
-LIST_WRITES_ITS_FORMS = "list-writes-its-forms"
 
 
 def row_action_kind(action: Any) -> str | None:
@@ -177,7 +175,7 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
             row_links=self._row_links(kwargs.get("return_url")),
             row_buttons=buttons,
             light_rows=self._light_rows(),
-            row_id_slot=ROW_ID,
+            row_id_slot=ROW_SLOT,
             render_rows=render_rows,
         )
         # A list page repeats Flask-Admin's indented markup on every row: squeeze it (no
@@ -186,24 +184,23 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
 
     def _light_rows(self) -> bool:
         """True if the light list template draws the rows (backoffice_list.html); editable
-        cells and row actions of other kinds render as upstream."""
-        kinds = [row_action_kind(a) for a in self.get_list_row_actions()]
-        return not self.column_editable_list and all(kinds)
+        cells and row actions of other kinds render as upstream. Worked out once a request."""
+        key = f"light_rows:{self.endpoint}"
+        if key not in g:
+            kinds = [row_action_kind(a) for a in self.get_list_row_actions()]
+            setattr(g, key, not self.column_editable_list and all(kinds))
+        return bool(g.get(key))
+
+    def _writes_its_forms(self) -> bool:
+        """True on a light list page, which writes its action and delete forms itself
+        (backoffice_list.html): form objects would cost a CSRF token and translations each."""
+        return request.endpoint == f"{self.endpoint}.index_view" and self._light_rows()
 
     def action_form(self, obj: Any = None) -> Any:
-        # The light list writes its action form itself (backoffice_list.html), as it does its
-        # delete form; the page only needs to know that there are actions.
-        if request.method == "GET" and request.endpoint == f"{self.endpoint}.index_view":
-            if self._light_rows():
-                return LIST_WRITES_ITS_FORMS
-        return super().action_form(obj)
+        return None if self._writes_its_forms() else super().action_form(obj)
 
     def delete_form(self) -> Any:
-        # The light list's rows share one delete form that the template writes itself, so the
-        # list page needs no form object (building one costs a CSRF token and translations).
-        if request.endpoint == f"{self.endpoint}.index_view" and self._light_rows():
-            return None
-        return super().delete_form()
+        return None if self._writes_its_forms() else super().delete_form()
 
     def _row_links(self, return_url: str | None) -> dict[str, Any]:
         """What every row of a list page repeats, computed once a page: the view and edit URLs

@@ -19,7 +19,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only
 from werkzeug.wrappers import Response
 
 from backoffice.admin.base import GatedModelView
@@ -135,15 +134,8 @@ class CommentView(FullTextSearch, GatedModelView):
         return query
 
     def get_query(self) -> Any:
-        # The columns shown (not who moderated, nor when) and the post's title.
-        shown = (Comment.post_id, Comment.author_name, Comment.email, Comment.text,
-                 Comment.status, Comment.created_at)  # fmt: skip
-        query = (
-            super()
-            .get_query()
-            .options(load_only(*shown), joinedload(Comment.post).load_only(Post.title))
-        )
-        return self._in_tab(query)
+        # List pages read list_row_select; this query serves the queue tab (bulk actions).
+        return self._in_tab(super().get_query())
 
     def list_row_select(self) -> Any:
         return LIST_ROWS
@@ -167,7 +159,7 @@ class CommentView(FullTextSearch, GatedModelView):
             )
             for status in COMMENT_STATUSES
         }  # fmt: skip
-        return lambda row, pk: by_status[row.status].replace(ROW_ID, str(pk))
+        return lambda row, pk: by_status[row.status].replace(ROW_ID, pk)
 
     def exact_count(self) -> int | None:
         # The unfiltered tab: the status counters (the same ones the tabs show).
@@ -186,7 +178,7 @@ class CommentView(FullTextSearch, GatedModelView):
                 format_number=format_number,
                 undo=session.pop(UNDO_KEY, None),
             )
-            if kwargs.get("action_form"):
+            if kwargs.get("actions"):
                 kwargs["row_extras"] = self._quick_buttons()
         return super().render(template, **kwargs)
 

@@ -49,7 +49,8 @@ def cached_menu(render: Callable[[], Any]) -> Markup:
     view = get_current_view()
     admin = getattr(view, "admin", None)
     user = current_user._get_current_object()  # type: ignore[attr-defined]
-    roles = frozenset(user.role_names) if user.is_authenticated else frozenset()
+    # Signed in with no role still opens the dashboard and the profile; signed out, nothing.
+    roles = (True, frozenset(user.role_names)) if user.is_authenticated else (False,)
     badges = tuple(label.count() for label in getattr(admin, "_backoffice_badges", ()))
     key = (roles, str(get_locale()), getattr(view, "endpoint", None), request.script_root, badges)
     cache: dict[Any, Markup] = current_app.extensions.setdefault("backoffice_menus", {})

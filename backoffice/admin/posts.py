@@ -16,7 +16,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
 from werkzeug.routing import BuildError
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
@@ -179,20 +178,8 @@ class PostView(FullTextSearch, GatedModelView):
         return not self.may("edit_any")
 
     def get_query(self) -> Any:
-        # Exports and details: exactly the columns the list shows (no body, no slug), the
-        # author's name without their roles, and the tag titles. (List pages read
-        # list_row_select instead.)
-        query = (
-            super()
-            .get_query()
-            .options(
-                load_only(
-                    Post.title, Post.status, Post.published_at, Post.updated_at, Post.author_id
-                ),
-                joinedload(Post.author).load_only(User.username).lazyload(User.roles),
-                selectinload(Post.tags).load_only(Tag.title),
-            )
-        )
+        # List pages read list_row_select; this query serves the row rule (bulk actions).
+        query = super().get_query()
         if self._own_only():
             query = query.filter(Post.author_id == current_user.id)
         return query

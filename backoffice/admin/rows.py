@@ -2,7 +2,7 @@
 
 A Jinja loop pays for every expression it evaluates (a lookup, a call, an escape); a list
 page evaluates a few hundred per page in its rows alone. Here the template writes what every
-row repeats (checkbox, buttons) once, with :data:`ROW_ID` for the row's id, and the rows are
+row repeats (checkbox, buttons) once, with :data:`ROW_SLOT` for the row's id, and the rows are
 joined in Python: the id put in, then each cell as Flask-Admin formats it.
 """
 
@@ -13,7 +13,9 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from backoffice.admin.links import ROW_ID
+#: Where the template writes a row's id. Unescaped markup: text from users (a search term in
+#: a return URL) reaches the page escaped, so it can never contain this.
+ROW_SLOT = Markup("<row-id>")
 
 
 @pass_context
@@ -27,7 +29,7 @@ def render_rows(
 ) -> Markup:
     """``<tr>`` per row: ``start`` (the row's checkbox and buttons), the view's ``extras(row,
     id)``, ``end`` (closing the buttons' cell), then the cells of ``list_columns``; the cell
-    of the column ``link[0]`` links to ``link[1]`` (both with ROW_ID for the id)."""
+    of the column ``link[0]`` links to ``link[1]`` (both with ROW_SLOT for the id)."""
     view = context["admin_view"]
     columns = context["list_columns"]
     value = view.get_list_value
@@ -36,14 +38,14 @@ def render_rows(
     for row in rows:
         pk = escape(view.get_pk_value(row))
         parts.append("<tr>")
-        parts.append(start.replace(ROW_ID, pk))
+        parts.append(start.replace(ROW_SLOT, pk))
         if extras is not None:
             parts.append(extras(row, pk))
         parts.append(end)
         for name, _label in columns:
             cell = escape(value(context, row, name))
             if name == link_column:
-                cell = Markup(f'<a href="{link_url.replace(ROW_ID, pk)}">{cell}</a>')
+                cell = Markup(f'<a href="{link_url.replace(ROW_SLOT, pk)}">{cell}</a>')
             parts.append(f'<td class="col-{escape(name)}">{cell}</td>')
         parts.append("</tr>")
     return Markup("".join(parts))

@@ -58,11 +58,8 @@ class ReloadingDomain(Domain):
         locale = str(get_locale())
         directories = tuple(self.translation_directories)
         key = (directories, tuple(self.domain), locale)
-        # ctx is Flask-Babel's per-request namespace: stat at most once per request.
-        seen = ctx.__dict__.setdefault("catalog_signatures", {})
-        if key not in seen:
-            seen[key] = catalog_signature(directories, self.domain, locale)
-        current = seen[key]
+        # Reached once per request and language (get_translations remembers the result).
+        current = catalog_signature(directories, self.domain, locale)
         with self._lock:
             generation = self._generations.get(key)
             if generation is None or generation[0] != current:
