@@ -44,6 +44,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.sql.elements import TextClause
 
+from backoffice.database import numbered
+
 #: At most this many words of a term are used, each cut to this many characters.
 MAX_WORDS = 16
 MAX_WORD_LENGTH = 64
@@ -293,10 +295,10 @@ def match_count(session: Any, model: Any, term: str | None, cap: int) -> int | N
         return None
     dialect = session.get_bind(mapper=model).dialect.name
     if dialect == "sqlite":
-        matches = _fts_match(spec, parts).limit(cap + 1).subquery()
+        matches = numbered(_fts_match(spec, parts), cap + 1).subquery()
     else:
         condition = matching(model, term, dialect)
-        matches = select(source.c.id).where(condition).limit(cap + 1).subquery()
+        matches = numbered(select(source.c.id).where(condition), cap + 1).subquery()
     return int(session.scalar(select(func.count()).select_from(matches)))
 
 

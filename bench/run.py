@@ -8,7 +8,9 @@ See bench/README.md. Every page of issue 6's table is in ``PAGES`` below: adjust
 from __future__ import annotations
 
 import argparse
+import html
 import math
+import re
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +26,9 @@ PAGE_SIZE = 20  # Flask-Admin's ``?page=`` is 0-based: page 2,000 is ``page=1999
 ROW = 'name="rowid"'  # one row's checkbox: the page shows rows, not an empty table
 LIST = "model-list"  # Flask-Admin's list table, with or without rows
 FLOOR_ROW = "<td>"
+#: A URL that means "the pager's next link on this page" (found on the page before measuring).
+NEXT_OF = "next-of:"
+NEXT_LINK = re.compile(r'<a class="page-link" href="(/[^"]+)">&gt;</a>')
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,10 @@ class Page:
     """One page of issue 6's table: its URL on each server and a marker its HTML must hold.
 
     URLs may use ``{common}``, ``{rare}`` (search words), ``{last}`` (0-based index of the
-    last page of all comments) and ``{deep}`` (page 2,000, ``1999``, or the last page if the
-    data set has fewer). ``stock`` is None where stock Flask-Admin has no equivalent.
+    last page of all comments), ``{deep}`` (page 2,000, ``1999``, or the last page if the
+    data set has fewer) and ``{before_deep}`` (the page before it). A URL starting with
+    ``NEXT_OF`` is the next link of that page, as an editor clicking it gets it. ``stock`` is
+    None where stock Flask-Admin has no equivalent.
     """
 
     name: str
@@ -52,6 +59,9 @@ PAGES: tuple[Page, ...] = (
          "/admin/comment/", ROW, "/comments"),
     Page("comment list page 2,000", "≤ 10 ms", "/admin/comments/?status=all&page={deep}", ROW,
          "/admin/comment/?page={deep}", ROW, "/comments"),
+    Page("comment list page 2,000, by next (seek)", "≤ 10 ms",
+         NEXT_OF + "/admin/comments/?status=all&page={before_deep}", ROW, None, ROW,
+         "/comments"),
     Page("last page of all comments", "≤ 70 ms", "/admin/comments/?status=all&page={last}",
          ROW, "/admin/comment/?page={last}", ROW, "/comments"),
     Page("post search, common word", "≤ 25 ms", "/admin/posts/?search={common}", ROW,
@@ -124,7 +134,19 @@ def resolve(url: str, facts: dataset.Facts) -> str:
     """Fill in the search words and the last page's index."""
     last = max(0, math.ceil(facts.comments / PAGE_SIZE) - 1)
     deep = min(1999, last)
-    return url.format(common=facts.common_word, rare=facts.rare_word, last=last, deep=deep)
+    return url.format(
+        common=facts.common_word, rare=facts.rare_word, last=last, deep=deep,
+        before_deep=max(0, deep - 1),
+    )  # fmt: skip
+
+
+def follow_next(client: measure.Client, url: str) -> str:
+    """The URL of the pager's next link on ``url``, which must step by seek (``after=``)."""
+    page = client.request("GET", url)
+    found = NEXT_LINK.search(page.body.decode())
+    if page.status != 200 or not found or "after=" not in found[1]:
+        raise measure.BenchError(f"GET {url}: {page.status}, no next link stepping by seek")
+    return html.unescape(found[1])
 
 
 def _measure_server(
@@ -135,6 +157,8 @@ def _measure_server(
     if sign_in:
         client.sign_in("/login", dataset.ADMIN_NAME, dataset.ADMIN_PASSWORD)
     timings = []
+    pages = [(follow_next(client, u.removeprefix(NEXT_OF)) if u.startswith(NEXT_OF) else u, m)
+             for u, m in pages]  # fmt: skip
     for url, marker in pages:
         timing = measure.measure(client, url, marker, options.requests, options.warmup)
         print(f"  {server.name:<10} {url:<55} p50 {timing.p50_ms:8.1f} ms", flush=True)

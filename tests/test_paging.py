@@ -118,6 +118,160 @@ def test_last_page_of_the_unfiltered_list_is_read_from_the_other_end(
     assert page_query.rstrip().endswith("ORDER BY page._key0 DESC, page._key1 DESC")
 
 
+# -- seek paging: next and previous step from the rows shown --------------------------------
+PAGER_LINK = r'<a class="page-link" href="(/[^"]+)">{}</a>'  # not a disabled one
+
+
+def _pager_link(html: str, label: str) -> str | None:
+    """The href of the pager's next ("&gt;") or previous ("&lt;") link, if it leads on."""
+    found = re.search(PAGER_LINK.format(label), html)
+    return found[1].replace("&amp;", "&") if found else None
+
+
+def _step(client, url: str, label: str) -> list[list[int]]:
+    """The pages from ``url`` on, following the pager's ``label`` link to the end."""
+    pages = []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        pages.append(listed(html))
+        url = _pager_link(html, label)
+    return pages
+
+
+@pytest.mark.parametrize(("column", "key", "desc"), SORTS)
+@pytest.mark.parametrize("tab", ["all", "approved"])
+def test_next_and_previous_step_through_every_row_once(
+    client, login_as, many_comments, column, key, desc, tab
+):
+    login_as("editor")
+    url = f"/admin/comments/?status={tab}&page_size={PAGE}"
+    if column is not None:
+        url += f"&sort={_sort_arg(find_view('comments'), column)}" + ("&desc=1" if desc else "")
+    rows = [c for c in many_comments if tab == "all" or c.status == tab]
+    expected = _expected(rows, key, bool(desc))
+    forward = _step(client, url, "&gt;")
+    assert [i for page in forward for i in page] == expected
+    last = (len(expected) - 1) // PAGE
+    backward = _step(client, f"{url}&page={last}", "&lt;")
+    assert [i for page in reversed(backward) for i in page] == expected
+    assert [len(p) for p in backward[1:]] == [PAGE] * (len(backward) - 1)
+
+
+def test_next_steps_on_from_the_last_row_and_previous_back_from_the_first(
+    client, login_as, many_comments, count_queries
+):
+    login_as("editor")
+    html = client.get("/admin/comments/?status=all&page=1").get_data(as_text=True)
+    shown = listed(html)
+    assert "page=2&" in _pager_link(html, "&gt;")
+    assert _pager_link(html, "&gt;").endswith(f"&after={shown[-1]}")
+    assert "before=" not in _pager_link(html, "&lt;")  # the first page is read as it is
+    with count_queries as counted:
+        nxt = client.get(_pager_link(html, "&gt;")).get_data(as_text=True)
+    assert listed(nxt) == _expected(many_comments, "created_at", True)[40:60]
+    assert "page=1&" in _pager_link(nxt, "&lt;")
+    assert _pager_link(nxt, "&lt;").endswith(f"&before={listed(nxt)[0]}")
+    page_query = next(s for s in counted.statements if "comments.text" in s)
+    # Seek: compared as (created_at, id) rows with the cursor row's place, not an offset.
+    assert "(comments.created_at, comments.id) < ((SELECT comments.created_at" in page_query
+    assert not re.search(r"OFFSET [1-9]", page_query)
+    with count_queries as counted:
+        client.get("/admin/comments/?status=all&page=2")  # the same page by number
+    assert [s for s in counted.statements if re.search(r"OFFSET [1-9]", s)]
+
+
+def test_next_after_moderating_a_page_skips_no_comment(client, login_as, csrf, many_comments):
+    login_as("editor")
+    approved = [c for c in many_comments if c.status == "approved"]
+    approved = _expected(approved, "created_at", True)
+    assert len(approved) > PAGE
+    html = client.get("/admin/comments/?status=approved").get_data(as_text=True)
+    assert listed(html) == approved[:PAGE]
+    form = {"action": "reject", "rowid": approved[:PAGE], "csrf_token": csrf()}
+    client.post("/admin/comments/action/?status=approved", data=form)
+    # By number, page 2 now starts where the rest of the tab ends; next still follows on.
+    by_number = client.get("/admin/comments/?status=approved&page=1").get_data(as_text=True)
+    assert listed(by_number) == []
+    stepped = client.get(_pager_link(html, "&gt;")).get_data(as_text=True)
+    assert listed(stepped) == approved[PAGE:]
+
+
+def test_a_cursor_to_a_deleted_row_pages_by_number(client, login_as, many_comments):
+    login_as("editor")
+    html = client.get("/admin/comments/?status=all").get_data(as_text=True)
+    next_url, gone = _pager_link(html, "&gt;"), listed(html)[-1]
+    remaining = [c for c in many_comments if c.id != gone]
+    db.session.execute(delete(Comment).where(Comment.id == gone))
+    db.session.commit()
+    stepped = client.get(next_url).get_data(as_text=True)
+    assert listed(stepped) == _expected(remaining, "created_at", True)[20:40]
+
+
+@pytest.mark.parametrize(
+    "cursor", ["after=abc", "after=-3", "after=0", "after=99999999999", "before=1e3", "after="]
+)
+def test_a_malformed_cursor_pages_by_number(client, login_as, many_comments, cursor):
+    login_as("editor")
+    response = client.get(f"/admin/comments/?status=all&page=1&{cursor}")
+    assert response.status_code == 200
+    assert (
+        listed(response.get_data(as_text=True))
+        == _expected(many_comments, "created_at", True)[20:40]
+    )
+
+
+def test_only_next_and_previous_carry_a_cursor(client, login_as, many_comments):
+    login_as("editor")
+    first = client.get("/admin/comments/?status=all").get_data(as_text=True)
+    here = _pager_link(first, "&gt;")
+    html = client.get(here).get_data(as_text=True)
+    links = [h.replace("&amp;", "&") for h in re.findall(r'(?:href|value)="(/[^"]*)"', html)]
+    # Next (previous is the first page, read as it is), and the language switcher's way back
+    # to this very page.
+    cursor = [h for h in links if "after=" in h or "before=" in h]
+    assert set(cursor) == {_pager_link(html, "&gt;"), here}
+    sorting = [h for h in links if "sort=" in h]
+    assert sorting and not set(sorting) & set(cursor)
+
+
+def test_a_nullable_or_joined_sort_pages_by_number(client, login_as, long_posts):
+    login_as("admin")
+    view = find_view("posts")
+    for column in ("published_at", "author"):
+        html = client.get(f"/admin/posts/?sort={_sort_arg(view, column)}&page_size=10")
+        text = html.get_data(as_text=True)
+        assert _pager_link(text, "&gt;") is not None
+        assert "after=" not in _pager_link(text, "&gt;")
+    default = client.get("/admin/posts/?page_size=10").get_data(as_text=True)
+    assert "after=" in _pager_link(default, "&gt;")
+
+
+# -- tags: sorted by a computed column ---------------------------------------------------------
+TAG_ROWS = 45  # three pages
+
+
+@pytest.fixture
+def used_tags(app) -> dict[int, int]:
+    """45 tags used by 0-4 of five posts (ties in the usage): tag id -> usage."""
+    tags = [Tag(title=f"tag {i:02}") for i in range(TAG_ROWS)]
+    posts = [Post(title=f"P{n}", slug=f"p{n}", tags=[t for i, t in enumerate(tags) if i % 5 > n])
+             for n in range(4)]  # fmt: skip
+    db.session.add_all([*tags, *posts])
+    db.session.commit()
+    return {t.id: len(t.posts) for t in tags}
+
+
+@pytest.mark.parametrize("desc", [0, 1])
+def test_tags_by_usage_page_right_by_number_and_by_stepping(client, login_as, used_tags, desc):
+    login_as("editor")
+    url = f"/admin/tags/?sort={_sort_arg(find_view('tags'), 'post_count')}&desc={desc}"
+    expected = sorted(used_tags, key=lambda i: (used_tags[i], i), reverse=bool(desc))
+    by_number = _walk(client, url)  # the last page is read from the other end
+    assert [i for page in by_number for i in page] == expected
+    stepped = _step(client, f"{url}&page_size={PAGE}", "&gt;")
+    assert [i for page in stepped for i in page] == expected
+
+
 # -- counts -----------------------------------------------------------------------------------
 def _true_counts() -> dict[str, int]:
     rows = db.session.execute(select(Comment.status, func.count()).group_by(Comment.status))

@@ -25,23 +25,31 @@ own search, filters and sorting (it calls the same ``_apply_search``, ``_apply_f
    objects and their relationships. Row rules (an author's own posts, the queue tab) must be
    in ``get_count_query()``, as they already are.
 
-Keyset ("older/newer") paging would make every depth constant, but loses numbered pages and
-Flask-Admin's pager; with the reverse scan the worst case is the middle of the unfiltered
-list, an index-only scan of half its entries.
+Seek (keyset) paging keeps the numbered pager and makes stepping through a list constant at
+any depth: the pager's "next" link carries ``after=<id>`` (the last row shown) and its
+"previous" link ``before=<id>`` (the first row shown). Such a page is read as the rows past
+that row's place in the order, ``(key, id) < (its key, its id)``, which the same index answers
+without walking the rows in between; and stepping on after moderating a page skips nothing,
+where an offset would. It applies when the list is sorted by a non-null column of its own
+table (every sortable column of the big lists); a jump to a page by number, a cursor row that
+was deleted, or any other sort read by offset as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
 from flask import g
 from flask_babel import format_number
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import Column, Select, func, inspect, literal, select, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
+
+from backoffice.database import numbered
+from backoffice.ids import parse_id
 
 #: Filtered and searched lists are counted up to this many rows.
 COUNT_CAP = 10_000
@@ -50,14 +58,29 @@ _CAPPED = "list_count_capped"
 #: None while it counts, which reads to the end): a search plan depends on it
 #: (backoffice.admin.search), so a page and its count may be planned differently.
 LIST_WINDOW_END = "list_window_end"
+#: The URL arguments of seek paging: the id of the row a page follows (the pager's "next"
+#: link) or precedes ("previous").
+SEEK_ARGS = ("after", "before")
+_SEEK = "list_seek"  # on g: (argument, id) asked for, read by get_list
+_SEEKABLE = "list_seekable"  # on g: the list just read may be stepped through by seek
+
+
+def _unwrapped(clause: Any) -> Any:
+    """The ORDER BY clause itself: Flask-Admin sorts by a ``column_property`` (a tag's usage
+    count) through a reference to its label."""
+    while getattr(clause, "__visit_name__", None) == "label_reference":
+        clause = clause.element
+    return clause
 
 
 def _is_desc(clause: Any) -> bool:
+    clause = _unwrapped(clause)
     return isinstance(clause, UnaryExpression) and clause.modifier is operators.desc_op
 
 
 def _sort_key(clause: Any) -> Any:
     """The expression an ORDER BY clause sorts by (``x`` of ``x DESC``)."""
+    clause = _unwrapped(clause)
     if isinstance(clause, UnaryExpression) and clause.modifier in (
         operators.desc_op,
         operators.asc_op,
@@ -74,12 +97,29 @@ def _directed(key: Any, clause: Any) -> Any:
 def _reversed(clause: Any) -> Any:
     """``x DESC`` -> ``x ASC`` and vice versa; NULLs move to the other end on both dialects,
     exactly mirroring the original order."""
-    if isinstance(clause, UnaryExpression) and clause.modifier in (
-        operators.desc_op,
-        operators.asc_op,
-    ):
-        return clause.element.asc() if _is_desc(clause) else clause.element.desc()
-    return clause.desc()
+    key = _sort_key(clause)
+    return key.asc() if _is_desc(clause) else key.desc()
+
+
+def _seekable(order: list[Any], pk: Any) -> bool:
+    """True if ``order`` (sort key, then the id) can be stepped through by seek: the key is a
+    column of the list's own table that is never NULL (a row comparison skips NULLs)."""
+    key = _sort_key(order[0]) if len(order) == 2 else None
+    return isinstance(key, Column) and key.table is pk.table and not key.nullable
+
+
+def _seek(ids: Any, order: list[Any], pk: Any, size: int, argument: str, key: int) -> Any:
+    """(page ids, reversed): the ``size`` ids right after (``argument`` "after") or right
+    before the row ``key`` in ``order``, compared as ``(sort key, id)`` rows, which an index
+    on the two answers directly. Before is read backwards, like the back half of a list."""
+    sort_key = _sort_key(order[0])
+    # correlate(None): the cursor row is looked up on its own, not taken from the outer row.
+    there = select(sort_key).where(pk == key).correlate(None).scalar_subquery()
+    here, place = tuple_(sort_key, pk), tuple_(there, literal(key))
+    forward = argument == "after"
+    past = here < place if forward == _is_desc(order[0]) else here > place
+    sort = order if forward else [_reversed(clause) for clause in order]
+    return numbered(ids.filter(past).order_by(None).order_by(*sort), size), not forward
 
 
 class ListRow(SimpleNamespace):
@@ -90,15 +130,21 @@ class ListRow(SimpleNamespace):
     """
 
     @classmethod
-    def from_mapping(cls, values: Any) -> ListRow:
-        row = cls()
-        for label, value in values.items():
-            target = row
-            *path, name = label.split(".")
-            for part in path:
-                target = target.__dict__.setdefault(part, ListRow())
-            setattr(target, name, value)
-        return row
+    def reader(cls, labels: Sequence[str]) -> Callable[[Sequence[Any]], ListRow]:
+        """A function from one result row (values in the order of ``labels``) to a record;
+        the labels are split into paths once a result, not once a row."""
+        paths = [label.split(".") for label in labels]
+
+        def read(values: Sequence[Any]) -> ListRow:
+            row = cls()
+            for (*path, name), value in zip(paths, values, strict=True):
+                target = row
+                for part in path:
+                    target = target.__dict__.setdefault(part, cls())
+                setattr(target, name, value)
+            return row
+
+        return read
 
 
 class FastListMixin:
@@ -123,6 +169,37 @@ class FastListMixin:
         reads (the primary key under its own name); the rows of a page are read with it into
         :class:`ListRow` records. ``None`` (the default) loads ORM objects."""
         return None
+
+    def _get_list_extra_args(self) -> Any:
+        # A seek cursor is read here and kept out of the arguments every other link of the
+        # page repeats (sorting, filters, page size, the return URL): only next and previous
+        # carry one (seek_pager).
+        args = super()._get_list_extra_args()  # type: ignore[misc]
+        seek = None
+        for argument in SEEK_ARGS:
+            key = parse_id(args.extra_args.pop(argument, None))
+            if key is not None and seek is None:
+                seek = (argument, key)
+        setattr(g, _SEEK, seek)
+        return args
+
+    def seek_pager(self, pager_url: Callable[[int], str], page: int, rows: list[Any]) -> Any:
+        """Flask-Admin's pager URLs, with the next page stepping on from the last row shown and
+        the previous one back from the first (on a list that may be read by seek)."""
+        if not rows or not g.get(_SEEKABLE):
+            return pager_url
+        view: Any = self
+        first, last = view.get_pk_value(rows[0]), view.get_pk_value(rows[-1])
+
+        def url(number: int) -> str:
+            target = pager_url(number)
+            if number == page + 1:
+                return f"{target}{'&' if '?' in target else '?'}after={last}"
+            if number == page - 1 and number > 0:
+                return f"{target}{'&' if '?' in target else '?'}before={first}"
+            return target
+
+        return url
 
     def get_list(  # type: ignore[override]
         self,
@@ -173,6 +250,14 @@ class FastListMixin:
         order = list(ids._order_by_clauses)
         order.append(pk.desc() if order and _is_desc(order[-1]) else pk.asc())
 
+        seekable = bool(size) and _seekable(order, pk)
+        setattr(g, _SEEKABLE, seekable)
+        seek = g.get(_SEEK) if seekable else None
+        if seek is not None:
+            rows = self._read(ids.session, *_seek(ids, order, pk, size, *seek), pk, order)
+            if rows:
+                return count, rows
+            # The row it steps from is gone, or nothing follows it: page by number.
         if size and start >= count and not capped:
             return count, []  # past the last page: nothing to read
         reverse = bool(size and not capped and start > count // 2)
@@ -180,22 +265,27 @@ class FastListMixin:
             # The back half: read from the other end, then restore the order.
             take = min(size, count - start)
             page_ids = ids.order_by(None).order_by(*map(_reversed, order))
-            page_ids = page_ids.limit(take).offset(count - start - take)
+            page_ids = numbered(page_ids, take, count - start - take)
         else:
             page_ids = ids.order_by(None).order_by(*order)
             if size:
-                page_ids = page_ids.limit(size).offset(start)
+                page_ids = numbered(page_ids, size, start)
+        return count, self._read(ids.session, page_ids, reverse, pk, order)
+
+    def _read(self, session: Any, page_ids: Any, reverse: bool, pk: Any, order: list[Any]) -> Any:
+        """The rows of ``page_ids`` (sorted by ``order``, or its reverse if ``reverse``) in
+        ``order``: as records if the view declares them, else as ORM objects."""
         records = self.list_row_select()
         if records is not None:
-            return count, self._records(ids.session, records, page_ids, pk, order)
+            return self._records(session, records, page_ids, pk, order)
         wanted = [row[0] for row in page_ids]
         if reverse:
             wanted.reverse()
         wanted = list(dict.fromkeys(wanted))  # a to-many join may repeat an id
         if not wanted:
-            return count, []
-        loaded = {getattr(row, pk.key): row for row in self._rows(ids.session, pk, wanted)}
-        return count, [loaded[key] for key in wanted if key in loaded]
+            return []
+        loaded = {getattr(row, pk.key): row for row in self._rows(session, pk, wanted)}
+        return [loaded[key] for key in wanted if key in loaded]
 
     @staticmethod
     def _records(session: Any, records: Any, page_ids: Any, pk: Any, order: list[Any]) -> list[Any]:
@@ -208,9 +298,10 @@ class FastListMixin:
         first = list(page.c)[0]  # the id
         sort = [_directed(page.c[f"_key{i}"], clause) for i, clause in enumerate(order)]
         result = session.execute(records.join(page, first == pk).order_by(*sort))
+        read = ListRow.reader(list(result.keys()))
         rows: dict[Any, ListRow] = {}
-        for values in result.mappings():
-            row = ListRow.from_mapping(values)
+        for values in result:
+            row = read(values)
             rows.setdefault(getattr(row, pk.key), row)  # a to-many join may repeat an id
         return list(rows.values())
 
@@ -230,7 +321,7 @@ class FastListMixin:
             if known is not None:
                 return known, False
         query = ids()
-        limited = query.order_by(None).limit(self.count_cap + 1).subquery()
+        limited = numbered(query.order_by(None), self.count_cap + 1).subquery()
         counted = query.session.scalar(select(func.count()).select_from(limited))
         if counted > self.count_cap:
             return self.count_cap, True

@@ -36,6 +36,10 @@ def _usage_link(view: Any, context: Any, model: Tag, name: str) -> Markup:
     return Markup('<a href="{}">{}</a>').format(url, format_number(count))
 
 
+#: The list's rows: a tag's title and how many posts use it.
+LIST_ROWS = select(Tag.id, Tag.title, Tag.post_count.expression.label("post_count"))
+
+
 class TagView(GatedModelView):
     access_key = "tags"
 
@@ -50,6 +54,9 @@ class TagView(GatedModelView):
 
     def get_query(self) -> Any:
         return super().get_query().options(undefer(Tag.post_count))
+
+    def list_row_select(self) -> Any:
+        return LIST_ROWS
 
     def on_model_change(self, form: Any, model: Tag, is_created: bool) -> None:
         model.title = " ".join((model.title or "").split())
