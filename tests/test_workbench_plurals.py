@@ -13,7 +13,7 @@ from backoffice.workbench.plurals import analyse
     [
         # Our Arabic header puts 100–102 ("other") before 11–99 ("many"), unlike CLDR.
         ("ar", ["zero", "one", "two", "few", "other", "many"],
-         [[0], [1], [2], [3, 4, 5, 6, 7], [100, 101, 102, 200, 1000], [11, 12, 13, 14, 15]]),
+         [[0], [1], [2], [3, 4, 5, 6, 7], [100, 101, 102, 200, 201], [11, 12, 13, 14, 15]]),
         ("de", ["one", "other"], [[1], [0, 2, 3, 4, 5]]),
         ("es", ["one", "other"], [[1], [0, 2, 3, 4, 5]]),
         ("fr", ["one", "other"], [[0, 1], [2, 3, 4, 5, 6]]),

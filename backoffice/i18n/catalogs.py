@@ -33,8 +33,9 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
             "lazy_pgettext": ((1, "c"), 2)}  # fmt: skip
 EXTRA_FORM = re.compile(rb"^msgstr\[(\d+)\]", re.M)
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[^{}]*\}")
-#: Numbers that reach every branch of the usual ``Plural-Forms`` expressions.
-PLURAL_SAMPLES = (*range(1001), 10_000, 100_000, 1_000_000, 2_000_000)
+#: Numbers that reach every branch of the usual ``Plural-Forms`` expressions (n % 100,
+#: n % 1000, n % 1000000, …).
+PLURAL_SAMPLES = (*range(1001), 1011, 1100, 10_000, 100_000, 1_000_000, 2_000_000)
 # The count of a plural message, which a plural form may spell out ("one comment"):
 # ngettext's %(num)d, Flask-Admin's %(count)s, {num}/{count}, or an unnamed %d.
 NUMBER_PLACEHOLDER = re.compile(
@@ -201,15 +202,27 @@ def placeholder_mismatch(
 
 
 @lru_cache(maxsize=64)
+def numbers_by_form(expression: str, nplurals: int) -> tuple[tuple[int, ...], ...]:
+    """For each of the ``nplurals`` forms of a ``Plural-Forms`` expression, the sample numbers
+    (:data:`PLURAL_SAMPLES`, ascending) that select it; a form no number selects has none."""
+    select = c2py(expression)
+    numbers: list[list[int]] = [[] for _ in range(nplurals)]
+    for n in PLURAL_SAMPLES:
+        index = select(n)
+        if 0 <= index < nplurals:
+            numbers[index].append(n)
+    return tuple(map(tuple, numbers))
+
+
+@lru_cache(maxsize=64)
 def single_number_forms(expression: str, nplurals: int) -> frozenset[int]:
     """The plural forms that exactly one number selects (English "one": only 1).
 
     Only those may leave the number out, the rule GNU msgfmt applies too: a form that also
     stands for 21 (Russian "one") or for 0 (French "one") would hide the count.
     """
-    select = c2py(expression)
-    chosen = Counter(select(n) for n in PLURAL_SAMPLES)
-    return frozenset(index for index in range(nplurals) if chosen[index] == 1)
+    forms = numbers_by_form(expression, nplurals)
+    return frozenset(index for index, numbers in enumerate(forms) if len(numbers) == 1)
 
 
 def check_catalog(path: Path) -> list[str]:

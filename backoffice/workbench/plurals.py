@@ -2,8 +2,9 @@
 
 The order of the forms is the catalog's own ``Plural-Forms`` expression, not CLDR's: our
 Arabic catalog, for one, puts 100–102 ("other") before 11–99 ("many"). The expression is
-evaluated on sample numbers and each form is named by the CLDR category (via Babel) that
-its numbers have in that language.
+evaluated on sample numbers (``catalogs.numbers_by_form``, which the catalog checks use too)
+and each form is named by the CLDR category (via Babel) that its numbers have in that
+language.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from gettext import c2py
 
 from babel.core import Locale
 from flask_babel import lazy_pgettext
 
+from backoffice.i18n import catalogs
 from backoffice.workbench import files
 
 CATEGORY_LABELS = {
@@ -26,8 +27,6 @@ CATEGORY_LABELS = {
     "many": lazy_pgettext("plural form", "many"),
     "other": lazy_pgettext("plural form", "other"),
 }
-# Enough to reach every branch of the usual expressions (n % 100, n % 1000000, …).
-SAMPLES = (*range(201), 1000, 1001, 1002, 1003, 1011, 1100, 10000, 100000, 1000000, 2000000)
 EXAMPLES_SHOWN = 5
 
 
@@ -55,17 +54,11 @@ def analyse(
     lang: str, nplurals: int, expression: str
 ) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
     """(index, CLDR category, example numbers) for each form of a ``Plural-Forms`` expression."""
-    select = c2py(expression)
     locale = Locale.parse(lang)
-    numbers: dict[int, list[int]] = {index: [] for index in range(nplurals)}
-    for n in SAMPLES:
-        index = select(n)
-        if index in numbers:
-            numbers[index].append(n)
     result = []
-    for index in range(nplurals):
-        votes = Counter(locale.plural_form(n) for n in numbers[index])
+    for index, numbers in enumerate(catalogs.numbers_by_form(expression, nplurals)):
+        votes = Counter(locale.plural_form(n) for n in numbers)
         # A form that no number selects is an error in the header; "other" is the honest name.
         category = votes.most_common(1)[0][0] if votes else "other"
-        result.append((index, category, tuple(numbers[index][:EXAMPLES_SHOWN])))
+        result.append((index, category, numbers[:EXAMPLES_SHOWN]))
     return tuple(result)
