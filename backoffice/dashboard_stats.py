@@ -74,19 +74,10 @@ def monthly_counters(tables: list[str], months: list[date]) -> dict[str, dict[st
     keys = {
         (t, month_key(m)): row_counts.month_key(t, month_key(m)) for t in tables for m in months
     }
-    numbers = row_counts.read(db.session, keys.values())
     found: dict[str, dict[str, int]] = {table: {} for table in tables}
-    for (table, month), key in keys.items():
-        found[table][month] = numbers[key]
+    for (table, month), number in row_counts.read_named(db.session, keys).items():
+        found[table][month] = number
     return found
-
-
-def counter_values(counters: Mapping[str, str]) -> dict[str, int]:
-    """``{name: value}`` of the trigger-kept counters ``{name: counter key}``, one statement."""
-    if not counters:
-        return {}
-    numbers = row_counts.read(db.session, counters.values())
-    return {name: numbers[key] for name, key in counters.items()}
 
 
 def counts(queries: Mapping[str, Any]) -> dict[str, int]:

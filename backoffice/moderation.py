@@ -35,8 +35,7 @@ def status_counts(session: Session) -> dict[str, int]:
     """Number of comments per status, every status present: the trigger-kept counters
     (one primary-key lookup per status, whatever the number of comments)."""
     keys = {status: counts.status_key("comments", status) for status in COMMENT_STATUSES}
-    numbers = counts.read(session, keys.values())
-    return {status: numbers[key] for status, key in keys.items()}
+    return counts.read_named(session, keys)
 
 
 def set_comment_status(

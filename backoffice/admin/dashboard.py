@@ -56,9 +56,10 @@ def dashboard_cards() -> list[Card]:
     if can(current_user, "comments"):
         counters["pending_comments"] = counts.status_key("comments", "pending")
     if can(current_user, "posts"):
-        if _own_posts():  # an author's own posts: a few, counted over the author index
-            queries["drafts"] = stats.count_of(Post, Post.status == "draft", *_own_posts())
-            queries["published"] = stats.count_of(Post, Post.status == "published", *_own_posts())
+        own = _own_posts()
+        if own:  # an author's own posts: a few, counted over the author index
+            queries["drafts"] = stats.count_of(Post, Post.status == "draft", *own)
+            queries["published"] = stats.count_of(Post, Post.status == "published", *own)
         else:
             counters["drafts"] = counts.status_key("posts", "draft")
             counters["published"] = counts.status_key("posts", "published")
@@ -66,7 +67,10 @@ def dashboard_cards() -> list[Card]:
         queries["tags"] = stats.count_of(Tag)
     if can(current_user, "users"):
         queries["users"] = stats.count_of(User)
-    found = {**stats.counts(queries), **stats.counter_values(counters)}
+    found = {
+        **stats.counts(queries),
+        **(counts.read_named(db.session, counters) if counters else {}),
+    }
     order = ("pending_comments", "drafts", "published", "tags", "users")
     numbers = {key: found[key] for key in order if key in found}
     labels = {

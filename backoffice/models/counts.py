@@ -20,8 +20,9 @@ tests do) and created by migration 0005 (which also fills the counters from exis
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import g, has_request_context
 from sqlalchemy import BigInteger, Column, String, Table, event, or_, select, text
@@ -205,6 +206,16 @@ def read(session: Session, names: Iterable[str]) -> dict[str, int]:
     )
     found = {name: int(n) for name, n in rows}
     return {name: found.get(name, 0) for name in wanted}
+
+
+Key = TypeVar("Key", bound=Hashable)
+
+
+def read_named(session: Session, names: Mapping[Key, str]) -> dict[Key, int]:
+    """:func:`read` for counters named by the caller's own keys: ``{key: counter name}`` ->
+    ``{key: count}`` (the tabs by status, the chart by (table, month), the dashboard's cards)."""
+    numbers = read(session, names.values())
+    return {key: numbers[name] for key, name in names.items()}
 
 
 _MEMO = "row_counts_statuses"
