@@ -448,7 +448,8 @@ def test_an_empty_or_too_large_upload_is_refused(app, client, login_as, csrf):
     app.config["TRANSLATION_UPLOAD_MAX_BYTES"] = 10
     response = upload(client, csrf, "de", german_po(_say("x")))
     assert response.status_code == 400
-    assert 'data-testid="upload-error"' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert 'data-testid="upload-problems"' in html and "The file is larger than 0 kB." in html
 
 
 # -- update from code --------------------------------------------------------------------------

@@ -127,13 +127,11 @@ class TranslationsView(GatedView):
         if request.method == "GET":
             return self._upload_page(lang)
         upload = request.files.get("file")
-        limit = transfer.max_upload_bytes()
-        # Read no more than one byte past the limit: a huge upload is refused, not loaded.
-        data = upload.read(limit + 1) if upload else b""
+        # Read no more than one byte past the limit: a huge upload is refused (by import_po,
+        # which checks the size), not loaded.
+        data = upload.read(transfer.max_upload_bytes() + 1) if upload else b""
         if not data:
             return self._upload_page(lang, error=_("Choose a .po file to upload."))
-        if len(data) > limit:
-            return self._upload_page(lang, error=transfer.too_large(limit))
         report = transfer.import_po(lang, data, current_user)
         if not report.ok:
             return self._upload_page(lang, problems=report.problems)
