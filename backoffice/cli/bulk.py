@@ -96,19 +96,21 @@ def deferred_indexes(
     conn: Connection, tables: Sequence[str], max_id: dict[str, int]
 ) -> Iterator[None]:
     """Drop the secondary indexes (and, on SQLite, the search triggers) of ``tables`` while
-    the block inserts, then build them in one pass each.
+    the block inserts, then build them in one pass each. The counting triggers are suspended
+    meanwhile (:func:`backoffice.models.counts.triggers_suspended`), which recounts once at
+    the end, when the indexes are back.
 
     ``max_id`` is each table's largest id before the load: only rows above it are added to
     the SQLite search tables (the triggers would have added them one by one).
     """
-    saved = _drop_secondary(conn, tables)
-    yield  # on an exception the caller rolls back, which restores what was dropped
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
-    for statement in saved:
-        conn.exec_driver_sql(statement)
-    if any(s.lstrip().upper().startswith("CREATE TRIGGER") for s in saved):
-        counts.rebuild(conn)  # the counting triggers were off during the load: recount once
+    # On an exception the caller rolls back, which restores whatever was dropped.
+    with counts.triggers_suspended(conn):
+        saved = _drop_secondary(conn, tables)
+        yield
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+        for statement in saved:
+            conn.exec_driver_sql(statement)
     if conn.dialect.name == "sqlite":
         for table in tables:
             spec = SEARCHABLE.get(table)
