@@ -8,6 +8,7 @@ computed here: the sort key, then the id in the same direction, ties never split
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy import delete, func, select
 from backoffice.admin.comments import PostFilter
 from backoffice.admin.links import find_view, list_url
 from backoffice.extensions import db
-from backoffice.models import COMMENT_STATUSES, Comment, Post, Tag, counts
+from backoffice.models import COMMENT_STATUSES, AuditEntry, Comment, Post, Tag, counts
 
 PAGE = 20
 ROWS = 67  # four pages: 20, 20, 20, 7
@@ -128,12 +129,14 @@ def _pager_link(html: str, label: str) -> str | None:
     return found[1].replace("&amp;", "&") if found else None
 
 
-def _step(client, url: str, label: str) -> list[list[int]]:
+def _step(
+    client, url: str, label: str, ids: Callable[[str], list[int]] = listed
+) -> list[list[int]]:
     """The pages from ``url`` on, following the pager's ``label`` link to the end."""
     pages = []
     while url:
         html = client.get(url).get_data(as_text=True)
-        pages.append(listed(html))
+        pages.append(ids(html))
         url = _pager_link(html, label)
     return pages
 
@@ -244,6 +247,28 @@ def test_a_nullable_or_joined_sort_pages_by_number(client, login_as, long_posts)
         assert "after=" not in _pager_link(text, "&gt;")
     default = client.get("/admin/posts/?page_size=10").get_data(as_text=True)
     assert "after=" in _pager_link(default, "&gt;")
+
+
+def test_next_and_previous_step_through_a_list_of_orm_rows(client, login_as):
+    """The audit log loads ORM objects (no list_row_select): stepping back reverses them."""
+    login_as("admin")
+    db.session.add_all(
+        AuditEntry(action="update", object_type="Post", object_id=str(i), object_label=f"#{i}",
+                   created_at=T0 + timedelta(minutes=i // 4), changes={})
+        for i in range(50)
+    )  # fmt: skip
+    db.session.commit()
+    rows = db.session.execute(select(AuditEntry.id, AuditEntry.created_at)).all()
+    expected = [i for i, _when in sorted(rows, key=lambda r: (r[1], r[0]), reverse=True)]
+
+    def shown(html: str) -> list[int]:  # the audit log has no checkboxes: its eye links
+        return [int(i) for i in re.findall(r'href="/admin/audit/details/\?id=(\d+)[&"]', html)]
+
+    url = "/admin/audit/?page_size=20"
+    forward = _step(client, url, "&gt;", shown)
+    assert [i for page in forward for i in page] == expected
+    backward = _step(client, f"{url}&page={(len(expected) - 1) // PAGE}", "&lt;", shown)
+    assert [i for page in reversed(backward) for i in page] == expected
 
 
 # -- tags: sorted by a computed column ---------------------------------------------------------
