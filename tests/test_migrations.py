@@ -59,13 +59,25 @@ def test_upgrade_creates_the_models_schema_with_the_four_roles(tmp_path):
         db.engine.dispose()
 
 
-def _search_schema() -> set[tuple[str, str, str]]:
-    rows = db.session.execute(
-        text(
-            "SELECT type, name, sql FROM sqlite_master WHERE name LIKE '%fts%' AND sql IS NOT NULL"
-        )
-    )
-    return {tuple(row) for row in rows}
+SEARCH_SCHEMA = "name LIKE '%fts%'"
+COUNTING_TRIGGERS = "type = 'trigger' AND name LIKE 'row_counts%'"
+
+
+def _sqlite_schema(condition: str) -> set[tuple[str, str, str]]:
+    """(type, name, sql) of the SQLite schema objects that meet ``condition``."""
+    query = f"SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND {condition}"
+    return {tuple(row) for row in db.session.execute(text(query))}
+
+
+def _created_schema(tmp_path, condition: str) -> set[tuple[str, str, str]]:
+    """What ``db.create_all()`` (the models, without migrations) makes of ``condition``."""
+    created = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'c.db'}")
+    with created.app_context():
+        db.create_all()
+        found = _sqlite_schema(condition)
+        db.session.remove()
+        db.engine.dispose()
+    return found
 
 
 @pytest.mark.skipif(not IS_SQLITE, reason="FTS5 tables and triggers exist on SQLite only")
@@ -84,26 +96,12 @@ def test_0004_indexes_existing_rows_and_matches_create_all(tmp_path):
         upgrade()
         condition = matching(Post, "marmalade", "sqlite")
         assert db.session.scalars(select(Post.title).where(condition)).all() == ["Older post"]
-        from_migration = _search_schema()
+        from_migration = _sqlite_schema(SEARCH_SCHEMA)
         downgrade(revision="0003")
-        assert _search_schema() == set()
+        assert _sqlite_schema(SEARCH_SCHEMA) == set()
         db.session.remove()
         db.engine.dispose()
-    created = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'c.db'}")
-    with created.app_context():
-        db.create_all()
-        assert _search_schema() == from_migration
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _counting_triggers() -> set[tuple[str, str]]:
-    rows = db.session.execute(
-        text(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'row_counts%'"
-        )
-    )
-    return {tuple(row) for row in rows}
+    assert _created_schema(tmp_path, SEARCH_SCHEMA) == from_migration
 
 
 @pytest.mark.skipif(not IS_SQLITE, reason="compares a migrated and a created SQLite file")
@@ -113,13 +111,8 @@ def test_the_migrated_counting_triggers_are_the_ones_the_models_create(tmp_path)
     migrated = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
     with migrated.app_context():
         upgrade()
-        from_migration = _counting_triggers()
+        from_migration = _sqlite_schema(COUNTING_TRIGGERS)
         db.session.remove()
         db.engine.dispose()
-    created = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'c.db'}")
-    with created.app_context():
-        db.create_all()
-        assert _counting_triggers() == from_migration
-        assert len(from_migration) == 6
-        db.session.remove()
-        db.engine.dispose()
+    assert len(from_migration) == 6
+    assert _created_schema(tmp_path, COUNTING_TRIGGERS) == from_migration

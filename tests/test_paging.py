@@ -67,6 +67,18 @@ def _sort_arg(view, column: str) -> int:
     return [name for name, _label in view._list_columns].index(column)
 
 
+def _sorted_tab(
+    comments: list[Comment], tab: str, column: str | None, key: str, desc: int
+) -> tuple[str, list[int]]:
+    """The URL of a queue tab sorted by ``column`` (None: the default sort), and the ids it
+    should list, in order."""
+    url = f"/admin/comments/?status={tab}"
+    if column is not None:
+        url += f"&sort={_sort_arg(find_view('comments'), column)}" + ("&desc=1" if desc else "")
+    rows = [c for c in comments if tab == "all" or c.status == tab]
+    return url, _expected(rows, key, bool(desc))
+
+
 SORTS = [(None, "created_at", True)] + [
     (column, column, desc) for column in ("author_name", "status", "created_at") for desc in (0, 1)
 ]
@@ -78,11 +90,7 @@ def test_every_page_holds_exactly_the_right_rows(
     client, login_as, many_comments, column, key, desc, tab
 ):
     login_as("editor")
-    url = f"/admin/comments/?status={tab}"
-    if column is not None:
-        url += f"&sort={_sort_arg(find_view('comments'), column)}" + ("&desc=1" if desc else "")
-    rows = [c for c in many_comments if tab == "all" or c.status == tab]
-    expected = _expected(rows, key, bool(desc))
+    url, expected = _sorted_tab(many_comments, tab, column, key, desc)
     pages = _walk(client, url)
     assert [i for page in pages for i in page] == expected
     assert [len(p) for p in pages[:-1]] == [PAGE] * (len(pages) - 1)
@@ -147,11 +155,8 @@ def test_next_and_previous_step_through_every_row_once(
     client, login_as, many_comments, column, key, desc, tab
 ):
     login_as("editor")
-    url = f"/admin/comments/?status={tab}&page_size={PAGE}"
-    if column is not None:
-        url += f"&sort={_sort_arg(find_view('comments'), column)}" + ("&desc=1" if desc else "")
-    rows = [c for c in many_comments if tab == "all" or c.status == tab]
-    expected = _expected(rows, key, bool(desc))
+    url, expected = _sorted_tab(many_comments, tab, column, key, desc)
+    url += f"&page_size={PAGE}"
     forward = _step(client, url, "&gt;")
     assert [i for page in forward for i in page] == expected
     last = (len(expected) - 1) // PAGE
