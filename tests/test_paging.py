@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -228,18 +229,39 @@ def test_a_malformed_cursor_pages_by_number(client, login_as, many_comments, cur
     )
 
 
-def test_only_next_and_previous_carry_a_cursor(client, login_as, many_comments):
+def test_cursors_go_only_to_next_previous_and_the_way_back(client, login_as, many_comments):
     login_as("editor")
     first = client.get("/admin/comments/?status=all").get_data(as_text=True)
     here = _pager_link(first, "&gt;")
     html = client.get(here).get_data(as_text=True)
-    links = [h.replace("&amp;", "&") for h in re.findall(r'(?:href|value)="(/[^"]*)"', html)]
+    shown = listed(html)
+    found = re.findall(r'(?:href|value)="(/[^"]*)"', html)
+    links = [unquote(h.replace("&amp;", "&")) for h in found]
     # Next (previous is the first page, read as it is), and the language switcher's way back
     # to this very page.
-    cursor = [h for h in links if "after=" in h or "before=" in h]
-    assert set(cursor) == {_pager_link(html, "&gt;"), here}
-    sorting = [h for h in links if "sort=" in h]
-    assert sorting and not set(sorting) & set(cursor)
+    stepping = {h for h in links if "after=" in h or "before=" in h}
+    assert stepping == {_pager_link(html, "&gt;"), here}
+    # Actions, quick buttons and row links come back to this page from its first row.
+    returning = [h for h in links if "from=" in h]
+    assert len(returning) > PAGE and all(h.endswith(f"&from={shown[0]}") for h in returning)
+    sorting = [h for h in links if "sort=" in h and "url=" not in h]
+    assert sorting and not [h for h in sorting if re.search(r"(after|before|from)=", h)]
+
+
+def test_the_way_back_to_a_page_is_not_pushed_down_by_new_comments(client, login_as, many_comments):
+    login_as("editor")
+    html = client.get("/admin/comments/?status=all&page=1").get_data(as_text=True)
+    back = re.search(r'id="quick-approve".*?name="url" value="([^"]+)"', html, re.S)[1]
+    newest = many_comments[0].post
+    db.session.add_all(
+        Comment(post=newest, author_name="New", text="Just in", created_at=T0 + timedelta(days=1))
+        for _ in range(3)
+    )
+    db.session.commit()
+    again = client.get(back.replace("&amp;", "&")).get_data(as_text=True)
+    assert listed(again) == listed(html)
+    by_number = client.get("/admin/comments/?status=all&page=1").get_data(as_text=True)
+    assert listed(by_number)[3:] == listed(html)[:-3]  # pushed down by the three new ones
 
 
 def test_a_nullable_or_joined_sort_pages_by_number(client, login_as, long_posts):

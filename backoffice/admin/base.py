@@ -170,7 +170,9 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
             kwargs["count"] = self.list_count_label(kwargs["count"])
         if "list_row_actions" not in kwargs:
             return super().render(template, **kwargs)
-        kwargs["pager_url"] = self.seek_pager(kwargs["pager_url"], kwargs["page"], kwargs["data"])
+        kwargs["pager_url"], kwargs["return_url"] = self.seek_links(
+            kwargs["pager_url"], kwargs["return_url"], kwargs["page"], kwargs["data"]
+        )
         buttons = [(row_action_kind(a), a) for a in kwargs["list_row_actions"]]
         kwargs.update(
             row_links=self._row_links(kwargs.get("return_url")),

@@ -30,9 +30,12 @@ any depth: the pager's "next" link carries ``after=<id>`` (the last row shown) a
 "previous" link ``before=<id>`` (the first row shown). Such a page is read as the rows past
 that row's place in the order, ``(key, id) < (its key, its id)``, which the same index answers
 without walking the rows in between; and stepping on after moderating a page skips nothing,
-where an offset would. It applies when the list is sorted by a non-null column of its own
-table (every sortable column of the big lists); a jump to a page by number, a cursor row that
-was deleted, or any other sort read by offset as before.
+where an offset would skip as many rows as left the list. The way back to a page (the return
+URL of its actions, edits and quick buttons) carries ``from=<id>`` (its first row, included),
+so comments arriving at the top of the queue meanwhile do not push the page down. It applies
+when the list is sorted by a non-null column of its own table (every sortable column of the
+big lists); a jump to a page by number, a cursor row that was deleted, or any other sort
+read by offset as before.
 """
 
 from __future__ import annotations
@@ -59,8 +62,8 @@ _CAPPED = "list_count_capped"
 #: (backoffice.admin.search), so a page and its count may be planned differently.
 LIST_WINDOW_END = "list_window_end"
 #: The URL arguments of seek paging: the id of the row a page follows (the pager's "next"
-#: link) or precedes ("previous").
-SEEK_ARGS = ("after", "before")
+#: link), precedes ("previous") or starts with (the way back to a page).
+SEEK_ARGS = ("after", "before", "from")
 _SEEK = "list_seek"  # on g: (argument, id) asked for, read by get_list
 _SEEKABLE = "list_seekable"  # on g: the list just read may be stepped through by seek
 
@@ -109,17 +112,25 @@ def _seekable(order: list[Any], pk: Any) -> bool:
 
 
 def _seek(ids: Any, order: list[Any], pk: Any, size: int, argument: str, key: int) -> Any:
-    """(page ids, reversed): the ``size`` ids right after (``argument`` "after") or right
-    before the row ``key`` in ``order``, compared as ``(sort key, id)`` rows, which an index
-    on the two answers directly. Before is read backwards, like the back half of a list."""
+    """(page ids, reversed): the ``size`` ids in ``order`` right after the row ``key``
+    (``argument`` "after"), from it on ("from", the row itself included) or right before it
+    ("before"), compared as ``(sort key, id)`` rows, which an index on the two answers
+    directly. Before is read backwards, like the back half of a list."""
     sort_key = _sort_key(order[0])
     # correlate(None): the cursor row is looked up on its own, not taken from the outer row.
     there = select(sort_key).where(pk == key).correlate(None).scalar_subquery()
     here, place = tuple_(sort_key, pk), tuple_(there, literal(key))
-    forward = argument == "after"
-    past = here < place if forward == _is_desc(order[0]) else here > place
+    forward = argument != "before"
+    if forward == _is_desc(order[0]):  # the rows wanted sort below the cursor row
+        past = here <= place if argument == "from" else here < place
+    else:
+        past = here > place
     sort = order if forward else [_reversed(clause) for clause in order]
     return numbered(ids.filter(past).order_by(None).order_by(*sort), size), not forward
+
+
+def _with_arg(url: str, name: str, value: Any) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{name}={value}"
 
 
 class ListRow(SimpleNamespace):
@@ -172,8 +183,8 @@ class FastListMixin:
 
     def _get_list_extra_args(self) -> Any:
         # A seek cursor is read here and kept out of the arguments every other link of the
-        # page repeats (sorting, filters, page size, the return URL): only next and previous
-        # carry one (seek_pager).
+        # page repeats (sorting, filters, page size): only next, previous and the way back
+        # to this page carry one (seek_links).
         args = super()._get_list_extra_args()  # type: ignore[misc]
         seek = None
         for argument in SEEK_ARGS:
@@ -183,23 +194,29 @@ class FastListMixin:
         setattr(g, _SEEK, seek)
         return args
 
-    def seek_pager(self, pager_url: Callable[[int], str], page: int, rows: list[Any]) -> Any:
-        """Flask-Admin's pager URLs, with the next page stepping on from the last row shown and
-        the previous one back from the first (on a list that may be read by seek)."""
+    def seek_links(
+        self, pager_url: Callable[[int], str], return_url: str, page: int, rows: list[Any]
+    ) -> tuple[Callable[[int], str], str]:
+        """Flask-Admin's pager URLs and return URL on a list that may be read by seek: next
+        steps on from the last row shown, previous back from the first, and the way back to
+        this page (after an action, an edit, a quick approve) starts from its first row, so
+        rows added above it meanwhile do not push it down."""
         if not rows or not g.get(_SEEKABLE):
-            return pager_url
+            return pager_url, return_url
         view: Any = self
         first, last = view.get_pk_value(rows[0]), view.get_pk_value(rows[-1])
+        if page or g.get(_SEEK):  # the first page by number needs no cursor
+            return_url = _with_arg(return_url, "from", first)
 
         def url(number: int) -> str:
             target = pager_url(number)
             if number == page + 1:
-                return f"{target}{'&' if '?' in target else '?'}after={last}"
+                return _with_arg(target, "after", last)
             if number == page - 1 and number > 0:
-                return f"{target}{'&' if '?' in target else '?'}before={first}"
+                return _with_arg(target, "before", first)
             return target
 
-        return url
+        return url, return_url
 
     def get_list(  # type: ignore[override]
         self,
