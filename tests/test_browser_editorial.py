@@ -4,6 +4,8 @@ moderating comments by clicking in the queue."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from conftest import serving
@@ -181,3 +183,50 @@ def test_the_row_delete_button_asks_then_deletes_only_its_row(page, desk):  # no
     with app.app_context():
         assert db.session.get(Comment, cy) is None
         assert len(db.session.scalars(select(Comment.id)).all()) == before - 1
+
+
+@pytest.fixture(scope="module")
+def long_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """A live app with an editor and 45 pending comments, one a minute (three pages)."""
+    folder = tmp_path_factory.mktemp("queue")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'queue.db'}")
+    with app.app_context():
+        db.create_all()
+        editor = create_user(db.session, "edna", PASSWORD, ["editor"])
+        post = Post(title="Busy post", slug="busy-post", author=editor, status="published")
+        db.session.add(post)
+        db.session.add_all(
+            Comment(post=post, author_name=f"R{i}", text=f"Comment {i}",
+                    created_at=datetime(2026, 3, 1) + timedelta(minutes=i))
+            for i in range(45)
+        )  # fmt: skip
+        db.session.commit()
+    with serving(app) as base:
+        yield base, app
+
+
+def _queue_ids(page: Any) -> list[str]:  # noqa: F811 (page: the Playwright page)
+    return [box.get_attribute("value") for box in page.locator("input.action-checkbox").all()]
+
+
+def test_next_approve_and_previous_keep_the_editors_place(page, long_queue):  # noqa: F811
+    base, app = long_queue
+    sign_in(page, base, "edna", PASSWORD, "/admin/comments/")
+    page.wait_for_url(f"{base}/admin/comments/")
+    first = _queue_ids(page)
+    with page.expect_navigation():
+        page.click("ul.pagination a.page-link:text-is('>')")
+    assert "after=" in page.url
+    second = _queue_ids(page)
+    assert len(first) == len(second) == 20 and not set(first) & set(second)
+    # Approve the first row of page 2: the page keeps its place, the next row moves up.
+    with page.expect_navigation():
+        page.click(f"[data-testid=quick-approve-{second[0]}]")
+    assert "from=" in page.url
+    assert _queue_ids(page)[:19] == second[1:]
+    with page.expect_navigation():
+        page.click("ul.pagination a.page-link:text-is('<')")
+    assert _queue_ids(page) == first
+    page.screenshot(path=str(ARTIFACTS / "comment-queue-stepping.png"), full_page=True)
+    with app.app_context():
+        assert db.session.get(Comment, int(second[0])).status == "approved"
