@@ -264,6 +264,23 @@ def test_the_way_back_to_a_page_is_not_pushed_down_by_new_comments(client, login
     assert listed(by_number)[3:] == listed(html)[:-3]  # pushed down by the three new ones
 
 
+def test_a_cursor_naming_a_row_the_reader_may_not_see_pages_by_number(
+    client, login_as, make_user, long_posts
+):
+    """An author sees their own posts only; a cursor naming another author's post must not
+    tell where it sorts (its last edit), so it is ignored."""
+    other = make_user("someone.else", "author")
+    author = long_posts[0].author
+    for i, post in enumerate(long_posts):  # alternate authors, one update a minute
+        post.author, post.updated_at = (author if i % 2 else other), T0 + timedelta(minutes=i)
+    db.session.commit()
+    hidden = next(p.id for p in long_posts[10:] if p.author is other)
+    login_as(author)
+    by_number = client.get("/admin/posts/?page_size=20").get_data(as_text=True)
+    probing = client.get(f"/admin/posts/?page_size=20&after={hidden}").get_data(as_text=True)
+    assert listed(by_number) and listed(probing) == listed(by_number)
+
+
 def test_a_nullable_or_joined_sort_pages_by_number(client, login_as, long_posts):
     login_as("admin")
     view = find_view("posts")

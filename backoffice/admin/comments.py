@@ -143,6 +143,11 @@ class CommentView(FullTextSearch, GatedModelView):
     def get_count_query(self) -> Any:
         return self._in_tab(super().get_count_query())
 
+    def seek_scope(self) -> Any:
+        # Every comment, whatever the tab: an approved comment still marks where its page of
+        # the pending tab ended.
+        return super().get_count_query()
+
     def _quick_buttons(self) -> Callable[[Any, Any], Markup]:
         """Each row's quick buttons (every status but the row's own), each submitting the shared
         form of its action (list.html) with the row id; built once a page per status."""

@@ -111,14 +111,21 @@ def _seekable(order: list[Any], pk: Any) -> bool:
     return isinstance(key, Column) and key.table is pk.table and not key.nullable
 
 
-def _seek(ids: Any, order: list[Any], pk: Any, size: int, argument: str, key: int) -> Any:
+def _seek(
+    ids: Any, scope: Any, order: list[Any], pk: Any, size: int, argument: str, key: int
+) -> Any:
     """(page ids, reversed): the ``size`` ids in ``order`` right after the row ``key``
     (``argument`` "after"), from it on ("from", the row itself included) or right before it
     ("before"), compared as ``(sort key, id)`` rows, which an index on the two answers
-    directly. Before is read backwards, like the back half of a list."""
+    directly. Before is read backwards, like the back half of a list.
+
+    The cursor row is looked up in ``scope`` (the rows the reader may see): a row outside it
+    reads nothing, so a cursor cannot tell where a hidden row sorts.
+    """
     sort_key = _sort_key(order[0])
     # correlate(None): the cursor row is looked up on its own, not taken from the outer row.
-    there = select(sort_key).where(pk == key).correlate(None).scalar_subquery()
+    cursor = scope.with_entities(sort_key).filter(pk == key).order_by(None).statement
+    there = cursor.correlate(None).scalar_subquery()
     here, place = tuple_(sort_key, pk), tuple_(there, literal(key))
     forward = argument != "before"
     if forward == _is_desc(order[0]):  # the rows wanted sort below the cursor row
@@ -180,6 +187,14 @@ class FastListMixin:
         reads (the primary key under its own name); the rows of a page are read with it into
         :class:`ListRow` records. ``None`` (the default) loads ORM objects."""
         return None
+
+    def seek_scope(self) -> Any:
+        """The rows a seek cursor may name: the list's rows under the reader's row rules (an
+        author's own posts), as ``get_count_query()`` has them. A view whose count query also
+        narrows to what the page shows (the queue's tab) widens it here, so that a row that
+        left the page (approved out of the tab) still marks where the page ended."""
+        view: Any = self
+        return view.get_count_query()
 
     def _get_list_extra_args(self) -> Any:
         # A seek cursor is read here and kept out of the arguments every other link of the
@@ -271,7 +286,8 @@ class FastListMixin:
         setattr(g, _SEEKABLE, seekable)
         seek = g.get(_SEEK) if seekable else None
         if seek is not None:
-            rows = self._read(ids.session, *_seek(ids, order, pk, size, *seek), pk, order)
+            stepped = _seek(ids, self.seek_scope(), order, pk, size, *seek)
+            rows = self._read(ids.session, *stepped, pk, order)
             if rows:
                 return count, rows
             # The row it steps from is gone, or nothing follows it: page by number.
