@@ -3,12 +3,14 @@ moderating comments by clicking in the queue."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import serving
+from flask import Flask
 from sqlalchemy import select
 from test_browser import ARTIFACTS, page, sign_in  # noqa: F401 (page: a fixture)
 
@@ -26,6 +28,21 @@ PNG = bytes.fromhex(
 )
 
 
+def _editorial_app(
+    folder: Path, comments: Callable[[Post], list[Comment]], **config: object
+) -> Flask:
+    """A testing app in ``folder`` with the editor edna, her published post and the
+    ``comments`` made for it."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'desk.db'}", **config)
+    with app.app_context():
+        db.create_all()
+        editor = create_user(db.session, "edna", PASSWORD, ["editor"])
+        post = Post(title="Queue post", slug="queue-post", author=editor, status="published")
+        db.session.add_all([post, *comments(post)])
+        db.session.commit()
+    return app
+
+
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
     """A live app with an editor, a published post and three pending comments."""
@@ -33,21 +50,14 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object
     uploads = folder / "uploads"
     uploads.mkdir()
     (uploads / "kitten.png").write_bytes(PNG)
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'desk.db'}",
-        UPLOADS_DIR=str(uploads),
-    )
-    with app.app_context():
-        db.create_all()
-        editor = create_user(db.session, "edna", PASSWORD, ["editor"])
-        post = Post(title="Queue post", slug="queue-post", author=editor, status="published")
-        db.session.add(post)
-        db.session.add_all(
+    app = _editorial_app(
+        folder,
+        lambda post: [
             Comment(post=post, author_name=name, text=f"Comment by {name}")
             for name in ("Ann", "Ben", "Cy")
-        )
-        db.session.commit()
+        ],
+        UPLOADS_DIR=str(uploads),
+    )
     with serving(app) as base:
         yield base, app
 
@@ -189,18 +199,14 @@ def test_the_row_delete_button_asks_then_deletes_only_its_row(page, desk):  # no
 def long_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
     """A live app with an editor and 45 pending comments, one a minute (three pages)."""
     folder = tmp_path_factory.mktemp("queue")
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'queue.db'}")
-    with app.app_context():
-        db.create_all()
-        editor = create_user(db.session, "edna", PASSWORD, ["editor"])
-        post = Post(title="Busy post", slug="busy-post", author=editor, status="published")
-        db.session.add(post)
-        db.session.add_all(
+    app = _editorial_app(
+        folder,
+        lambda post: [
             Comment(post=post, author_name=f"R{i}", text=f"Comment {i}",
                     created_at=datetime(2026, 3, 1) + timedelta(minutes=i))
             for i in range(45)
-        )  # fmt: skip
-        db.session.commit()
+        ],
+    )  # fmt: skip
     with serving(app) as base:
         yield base, app
 
