@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
 from backoffice.admin.links import ROW_ID, row_url
+from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
 from backoffice.extensions import db
 from backoffice.ids import parse_id
@@ -150,7 +151,8 @@ class CommentView(FullTextSearch, GatedModelView):
 
     def _quick_buttons(self) -> Callable[[Any, Any], Markup]:
         """Each row's quick buttons (every status but the row's own), each submitting the shared
-        form of its action (list.html) with the row id; built once a page per status."""
+        form of its action (list.html) with the row id; built once a page per status, with the
+        list's row slot for the id (rows.ROW_SLOT)."""
         button = Markup(
             ' <button form="quick-{name}" name="rowid" value="{id}" '
             'class="btn btn-link p-0 fa {icon}" data-testid="quick-{name}-{id}" '
@@ -158,13 +160,13 @@ class CommentView(FullTextSearch, GatedModelView):
         )
         by_status = {
             status: Markup("").join(
-                button.format(name=name, id=ROW_ID, icon=QUICK_ICONS[name],
+                button.format(name=name, id=ROW_SLOT, icon=QUICK_ICONS[name],
                               title=str(self._actions_data[name][1]))
                 for name, sets in QUICK_ACTIONS.items() if sets != status
             )
             for status in COMMENT_STATUSES
         }  # fmt: skip
-        return lambda row, pk: by_status[row.status].replace(ROW_ID, pk)
+        return lambda row, pk: by_status[row.status].replace(ROW_SLOT, pk)
 
     def exact_count(self) -> int | None:
         # The unfiltered tab: the status counters (the same ones the tabs show).
