@@ -85,8 +85,13 @@ SORTS = [(None, "created_at", True)] + [
 ]
 
 
-@pytest.mark.parametrize(("column", "key", "desc"), SORTS)
-@pytest.mark.parametrize("tab", ["all", "approved"])
+def each_sorted_tab(test: Callable[..., None]) -> Callable[..., None]:
+    """Run ``test`` for every sort of SORTS in the "all" and the "approved" tab."""
+    test = pytest.mark.parametrize(("column", "key", "desc"), SORTS)(test)
+    return pytest.mark.parametrize("tab", ["all", "approved"])(test)
+
+
+@each_sorted_tab
 def test_every_page_holds_exactly_the_right_rows(
     client, login_as, many_comments, column, key, desc, tab
 ):
@@ -150,8 +155,7 @@ def _step(
     return pages
 
 
-@pytest.mark.parametrize(("column", "key", "desc"), SORTS)
-@pytest.mark.parametrize("tab", ["all", "approved"])
+@each_sorted_tab
 def test_next_and_previous_step_through_every_row_once(
     client, login_as, many_comments, column, key, desc, tab
 ):
