@@ -6,11 +6,17 @@ import gettext
 from datetime import datetime
 
 import pytest
+from babel.dates import format_datetime, get_timezone
 from babel.messages.pofile import read_po
+from flask_babel import _get_current_context as flask_babel_context
 from flask_babel import force_locale, ngettext
 
 from babel import Locale
-from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
+from backoffice.admin.formatting import (
+    DETAIL_TYPE_FORMATTERS,
+    LIST_TYPE_FORMATTERS,
+    format_stored_datetime,
+)
 from backoffice.extensions import db
 from backoffice.i18n.catalogs import TRANSLATIONS
 from backoffice.models import Post, Reminder
@@ -111,6 +117,20 @@ def test_a_time_zone_that_is_not_on_the_allow_list_falls_back_to_the_default(
     db.session.commit()
     html = client.get("/admin/reminders/").get_data(as_text=True)
     assert "29.03.2026, 00:30:00" in html  # UTC, the configured default
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "de", "fr", "es", "pt"])
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/Sao_Paulo", "Asia/Kolkata"])
+def test_stored_times_read_as_babels_own_medium_format(app, lang, zone):
+    # format_stored_datetime parses the locale's patterns once; the text must stay Babel's.
+    moments = [MOMENT, datetime(2026, 10, 25, 0, 59, 59), datetime(2026, 12, 31, 23, 0, 1),
+               datetime(2026, 7, 4, 12, 0), datetime(1999, 1, 1, 0, 0)]  # fmt: skip
+    with app.test_request_context(), force_locale(lang):
+        babel_ctx = flask_babel_context()
+        babel_ctx.babel_tzinfo = get_timezone(zone)
+        for moment in moments:
+            expected = format_datetime(moment, "medium", tzinfo=get_timezone(zone), locale=lang)
+            assert format_stored_datetime(moment) == expected
 
 
 # -- numbers and yes/no ------------------------------------------------------------------------

@@ -89,3 +89,25 @@ def test_a_request_stats_the_catalog_once_not_per_text(app, client, monkeypatch)
     monkeypatch.setattr(reload, "catalog_signature", counting)
     sign_in_page(client)
     assert len(calls) == 1
+
+
+def test_a_list_pages_remembered_menu_and_filters_follow_a_saved_translation(
+    client, login_as, make_user, translator
+):
+    # The menu and the filters' names are kept between requests (per language and catalog).
+    login_as(make_user("erika", "editor", locale="de"))
+
+    def page() -> tuple[str, str]:
+        html = client.get("/admin/comments/").get_data(as_text=True)
+        menu = html.split('id="admin-navbar-collapse"', 1)[1].split("</ul>", 1)[0]
+        filters = html.split('id="filter-groups-data"', 1)[1].split("</div>", 1)[0]
+        return menu, filters
+
+    menu, filters = page()
+    assert "Beiträge" in menu and '"Beitrag"' in filters
+    for msgid, text in (("Posts", "Artikelliste"), ("Post", "Artikel")):
+        key = store.entry_key(msgid, None)
+        store.save_entry("de", key, [text], False, store.get_entry("de", key).version, translator)
+    menu, filters = page()
+    assert "Artikelliste" in menu and "Beiträge" not in menu
+    assert '"Artikel"' in filters and '"Beitrag"' not in filters

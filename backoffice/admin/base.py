@@ -27,6 +27,7 @@ from backoffice.admin.links import ROW_ID, history_url
 from backoffice.admin.paging import FastListMixin
 from backoffice.admin.rows import ROW_SLOT, render_rows
 from backoffice.extensions import db
+from backoffice.i18n.lookup import per_catalog
 from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
 from backoffice.security.roles import can
@@ -138,7 +139,14 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
     filter_converter = LocalTimeFilterConverter()
 
     def __init__(self, model: type, **kwargs: Any) -> None:
+        #: Translated parts of the view's pages, per language and catalog (``per_catalog``).
+        self._translated: dict[Any, tuple[Any, Any]] = {}
         super().__init__(model, db, **kwargs)
+
+    def _get_filter_groups(self) -> Any:
+        # Flask-Admin translates every filter's name, operation and options on every list page
+        # (a few dozen lazy strings), though they change only with the language or catalog.
+        return per_catalog(self._translated, super()._get_filter_groups, "filters")
 
     @property
     def can_delete(self) -> bool:  # type: ignore[override]

@@ -27,6 +27,7 @@ from backoffice.admin.links import ROW_ID, row_url
 from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
 from backoffice.extensions import db
+from backoffice.i18n.lookup import per_catalog
 from backoffice.ids import parse_id
 from backoffice.models import COMMENT_STATUSES, Comment, Post, User, counts
 from backoffice.models._time import utcnow
@@ -151,14 +152,18 @@ class CommentView(FullTextSearch, GatedModelView):
 
     def _quick_buttons(self) -> Callable[[Any, Any], Markup]:
         """Each row's quick buttons (every status but the row's own), each submitting the shared
-        form of its action (list.html) with the row id; built once a page per status, with the
-        list's row slot for the id (rows.ROW_SLOT)."""
+        form of its action (list.html) with the row id: made once per status, language and
+        catalog, with the list's row slot for the id (rows.ROW_SLOT)."""
+        by_status = per_catalog(self._translated, self._quick_buttons_by_status, "quick")
+        return lambda row, pk: by_status[row.status].replace(ROW_SLOT, pk)
+
+    def _quick_buttons_by_status(self) -> dict[str, Markup]:
         button = Markup(
             ' <button form="quick-{name}" name="rowid" value="{id}" '
             'class="btn btn-link p-0 fa {icon}" data-testid="quick-{name}-{id}" '
             'title="{title}"></button>'
         )
-        by_status = {
+        return {
             status: Markup("").join(
                 button.format(name=name, id=ROW_SLOT, icon=QUICK_ICONS[name],
                               title=str(self._actions_data[name][1]))
@@ -166,7 +171,6 @@ class CommentView(FullTextSearch, GatedModelView):
             )
             for status in COMMENT_STATUSES
         }  # fmt: skip
-        return lambda row, pk: by_status[row.status].replace(ROW_SLOT, pk)
 
     def exact_count(self) -> int | None:
         # The unfiltered tab: the status counters (the same ones the tabs show).

@@ -24,9 +24,9 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import Domain, get_locale
-from flask_babel import _get_current_context as babel_context
 
 from backoffice.extensions import babel
+from backoffice.i18n.lookup import remembered
 from backoffice.workbench.files import signature
 
 # Caches of directory sets / languages no longer asked for are dropped beyond this.
@@ -43,16 +43,7 @@ class ReloadingDomain(Domain):
 
     def get_translations(self) -> Any:
         """The request's translations, looked up once per request, domain and language."""
-        ctx = babel_context()
-        if ctx is None:
-            return super().get_translations()
-        locale = get_locale()
-        memo = ctx.__dict__.setdefault("translations_memo", {})
-        key = (id(self), locale)
-        translations = memo.get(key)
-        if translations is None:
-            translations = memo[key] = super().get_translations()
-        return translations
+        return remembered(self, super().get_translations)
 
     def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
         locale = str(get_locale())
