@@ -219,6 +219,10 @@ def read_named(session: Session, names: Mapping[Key, str]) -> dict[Key, int]:
 
 
 _MEMO = "row_counts_statuses"
+# Every status counter; built once (nearly every page reads them).
+_STATUS_COUNTERS = select(row_counts.c.name, row_counts.c.n).where(
+    or_(*(row_counts.c.name.like(f"{table}.status.%") for table in COUNTED_TABLES))
+)
 
 
 def _is_status(name: str) -> bool:
@@ -235,8 +239,7 @@ def _status_counters(session: Session) -> dict[str, int] | None:
     memo = g.get(_MEMO)
     if memo is not None and transaction is not None and memo[0] is transaction:
         return memo[1]
-    like = [row_counts.c.name.like(f"{table}.status.%") for table in COUNTED_TABLES]
-    rows = session.execute(select(row_counts.c.name, row_counts.c.n).where(or_(*like)))
+    rows = session.execute(_STATUS_COUNTERS)
     values = {name: int(n) for name, n in rows}
     setattr(g, _MEMO, (session.get_transaction(), values))
     return values

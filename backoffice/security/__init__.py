@@ -7,6 +7,7 @@ from itertools import chain
 from flask import Flask, abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -56,10 +57,14 @@ def _refuse_nul_characters() -> None:
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     row_id = parse_id(user_id)
-    # The roles in the same statement: every page asks for them (menu, role checks).
     if row_id is None:
         return None
-    return db.session.get(User, row_id, options=[joinedload(User.roles)])
+    return db.session.execute(_USER_WITH_ROLES, {"id": row_id}).unique().scalar_one_or_none()
+
+
+# The roles in the same statement: every page asks for them (menu, role checks). Built once:
+# every request runs it, and building it (with its loader option) cost a third of running it.
+_USER_WITH_ROLES = select(User).options(joinedload(User.roles)).where(User.id == bindparam("id"))
 
 
 @login_manager.unauthorized_handler
