@@ -108,6 +108,7 @@ def serve(
         "--keep-alive", "30",
         "--timeout", "300",
         "--chdir", str(ROOT),
+        "--config", str(ROOT / "gunicorn.conf.py"),  # the project's own settings, for all three
         wsgi_app,
     ]  # fmt: skip
     with log.open("wb") as out:
