@@ -489,3 +489,13 @@ def test_author_bulk_delete_including_another_authors_post_is_refused_whole(clie
     db.session.expire_all()
     assert db.session.get(Post, mine.id) is not None  # nothing half-done
     assert db.session.get(Post, theirs.id) is not None
+
+
+@pytest.mark.parametrize("url", ["/login", "/admin/", "/admin/posts/", "/nowhere", "/"])
+def test_every_page_refuses_to_be_framed_by_other_sites(client, login_as, url):
+    login_as("admin")
+    response = client.get(url)
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
