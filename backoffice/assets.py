@@ -39,6 +39,8 @@ editor_css = Bundle(
 )
 environment.register("editor_js", editor_js)
 environment.register("editor_css", editor_css)
+# The site icon, hashed like the bundles (a browser without one asks for /favicon.ico).
+environment.register("favicon", Bundle("img/favicon.svg", output="gen/favicon.%(version)s.svg"))
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"

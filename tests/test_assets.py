@@ -36,6 +36,20 @@ def test_no_page_loads_anything_from_another_host(client, login_as):
         assert not re.search(r'(src|href)="(https?:)?//', html), url
 
 
+def test_every_kind_of_page_names_its_icon_hashed_and_cached_for_good(client, login_as):
+    # Without one, browsers ask for /favicon.ico on every first visit (a 404).
+    assert '<link rel="icon"' in client.get("/login").get_data(as_text=True)
+    login_as("admin")
+    for url in ("/", "/admin/", "/admin/comments/", "/admin/posts/new/", "/nowhere"):
+        html = client.get(url).get_data(as_text=True)
+        icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', html)
+        assert icon and re.fullmatch(r"/static/gen/favicon\.[0-9a-f]{8,}\.svg", icon.group(1)), url
+    with client.get(icon.group(1)) as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert response.headers["Cache-Control"] == IMMUTABLE
+        assert response.get_data(as_text=True).startswith("<svg")
+
+
 # -- one own CSS and one own JS per page, everything cached for good ----------------------------
 OWN_ASSET = re.compile(r"^/static/gen/(app|editor)\.[0-9a-f]{8,}\.(css|js)$")
 EDITOR_PAGES = {"posts create", "posts edit"}
