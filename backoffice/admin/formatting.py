@@ -8,7 +8,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from flask import g
 from flask_admin.babel import gettext as admin_gettext
 from flask_admin.model import typefmt
 from flask_babel import (
@@ -19,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from babel import Locale, dates
-from backoffice.i18n.lookup import current_locale, current_timezone
+from backoffice.i18n.lookup import current_locale, current_timezone, per_catalog
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -70,18 +69,20 @@ def datetime_formatter(view: Any, context: Any, model: Any, name: str) -> str:
 
 
 def status_formatter(view: Any, context: Any, model: Any, name: str) -> Markup:
-    """A status as a translated badge, made once per request, language and status: a list
+    """A status as a translated badge, made once per status, language and catalog: a list
     repeats a handful of statuses on every row."""
     value = getattr(model, name)
-    badges = g.setdefault("status_badges", {})
-    key = (value, current_locale())
-    badge = badges.get(key)
-    if badge is None:
-        label = STATUS_LABELS.get(value, value)
-        badge = badges[key] = Markup('<span class="badge badge-status badge-{}">{}</span>').format(
-            escape(value), escape(str(label))
-        )
-    return badge
+    return per_catalog(_BADGES, lambda: _badge(value), value)
+
+
+_BADGES: dict[Any, tuple[Any, Markup]] = {}
+
+
+def _badge(status: str) -> Markup:
+    label = STATUS_LABELS.get(status, status)
+    return Markup('<span class="badge badge-status badge-{}">{}</span>').format(
+        escape(status), escape(str(label))
+    )
 
 
 def _bool(view: Any, value: bool, name: str) -> Markup:
