@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from backoffice.admin.filters import LocalTimeFilterConverter
 from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
 from backoffice.admin.links import ROW_ID, history_url
+from backoffice.admin.pager import pager_links
 from backoffice.admin.paging import FastListMixin
 from backoffice.admin.rows import ROW_SLOT, render_rows
 from backoffice.extensions import db
@@ -33,6 +34,8 @@ from backoffice.security.redirects import current_path
 from backoffice.security.roles import can
 
 log = logging.getLogger(__name__)
+#: Flask-Admin's list template, for lists the light one does not draw (GatedModelView.render).
+UPSTREAM_LIST = "admin/model/list.html"
 #: No list has more pages than this (10 million rows at 100 a page).
 MAX_PAGE = 100_000
 
@@ -181,21 +184,25 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
         kwargs["pager_url"], kwargs["return_url"] = self.seek_links(
             kwargs["pager_url"], kwargs["return_url"], kwargs["page"], kwargs["data"]
         )
+        if not self._light_rows():
+            # Editable cells, row actions of other kinds: Flask-Admin's own list draws them.
+            return squeeze(super().render(UPSTREAM_LIST, **kwargs))
         buttons = [(row_action_kind(a), a) for a in kwargs["list_row_actions"]]
         kwargs.update(
             row_links=self._row_links(kwargs.get("return_url")),
             row_buttons=buttons,
-            light_rows=self._light_rows(),
             row_id_slot=ROW_SLOT,
             render_rows=render_rows,
+            pager_links=pager_links,
         )
         # A list page repeats Flask-Admin's indented markup on every row: squeeze it (no
         # <pre> or <textarea> on list pages, where whitespace would be content).
         return squeeze(super().render(template, **kwargs))
 
     def _light_rows(self) -> bool:
-        """True if the light list template draws the rows (backoffice_list.html); editable
-        cells and row actions of other kinds render as upstream. Worked out once a request."""
+        """True if the light list template can draw the list (backoffice_list.html); editable
+        cells and row actions of other kinds render with Flask-Admin's list template. Worked
+        out once a request."""
         key = f"light_rows:{self.endpoint}"
         if key not in g:
             kinds = [row_action_kind(a) for a in self.get_list_row_actions()]
