@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, has_request_context, request, url_for
+from flask_admin.helpers import get_current_view
 from flask_assets import Bundle
 from werkzeug.security import safe_join
 
@@ -96,6 +97,14 @@ def admin_static_url(endpoint: str, filename: str, **_hand_versions: str) -> str
     return _memo(("admin", endpoint, filename), build)
 
 
+def admin_asset(filename: str, **_hand_versions: str) -> str:
+    """:func:`admin_static_url` for the admin whose page is being rendered (Flask-Admin's
+    default, ``admin``, outside its views). Templates call it without passing the view, so
+    the libraries that use it need no import with the context."""
+    admin = getattr(get_current_view(), "admin", None)
+    return admin_static_url(getattr(admin, "endpoint", "admin"), filename)
+
+
 def init_app(app: Flask) -> None:
     """Bind the bundles to ``app``; hashed and versioned files get far-future cache headers."""
     app.config.setdefault("ASSETS_VERSIONS", "hash")
@@ -104,6 +113,7 @@ def init_app(app: Flask) -> None:
         Path(app.config["ASSETS_CACHE"]).mkdir(parents=True, exist_ok=True)
     environment.init_app(app)
     app.add_template_global(admin_static_url)
+    app.add_template_global(admin_asset)
     app.add_template_global(bundle_urls)
 
     @app.after_request

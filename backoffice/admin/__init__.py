@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
@@ -50,4 +50,12 @@ def init_app(app: Flask) -> Admin:
     admin.add_view(ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
     add_badge(admin, "comments", pending_count)
     app.add_template_global(cached_menu)
+    app.teardown_appcontext(_forget_render_context)
     return admin
+
+
+def _forget_render_context(_error: BaseException | None) -> None:
+    # Flask-Admin keeps each page's Jinja context on g for its form rules (h.resolve_ctx),
+    # and the context holds g: a cycle that kept the page (its rows too) for the garbage
+    # collector, which then ran about every other request.
+    g.pop("_admin_render_ctx", None)

@@ -21,12 +21,12 @@ def init_app(app: Flask) -> None:
     admin_domain.install(app)
     app.register_blueprint(bp)
 
-    @app.context_processor
-    def _i18n_globals() -> dict[str, object]:
-        return {
-            "html_lang": html_lang,
-            "text_direction": text_direction,
-            "languages": app.config["LANGUAGES"],
-            "switcher_next": return_path,
-            "picker_locale": picker_locale,
-        }
+    # Globals, not a context processor: macro libraries imported without the context
+    # (templates/_macros.html) see them too.
+    app.jinja_env.globals.update(
+        html_lang=html_lang,
+        text_direction=text_direction,
+        languages=app.config["LANGUAGES"],
+        switcher_next=return_path,
+        picker_locale=picker_locale,
+    )

@@ -31,9 +31,12 @@ def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
 
-    @app.context_processor
-    def _access_helpers() -> dict[str, object]:
-        return {"can_open": lambda view, action=None: can(current_user, view, action)}
+    app.add_template_global(can_open)
+
+
+def can_open(view: str, action: str | None = None) -> bool:
+    """For templates: True if the signed-in user may open ``view`` (or do ``action`` in it)."""
+    return can(current_user, view, action)
 
 
 #: Sent with every response that does not set its own (media files set a stricter policy).
