@@ -68,12 +68,14 @@ def _alive(kind: type) -> int:
     return sum(1 for obj in gc.get_objects() if isinstance(obj, kind))
 
 
-@pytest.mark.parametrize("endpoint", list_endpoints())
-def test_a_list_page_is_freed_when_its_request_ends(app, client, login_as, full_lists, endpoint):
+@pytest.mark.parametrize(
+    "url", [f"/admin/{endpoint}/" for endpoint in list_endpoints()] + ["/admin/"]
+)
+def test_a_page_is_freed_when_its_request_ends(app, client, login_as, full_lists, url):
     """No reference cycle keeps a page's template context (and with it its rows) alive after
-    the request: with cycles, the garbage collector ran about every other request."""
+    the request: with cycles, the garbage collector ran about every other request. The
+    dashboard, as often opened, too."""
     login_as("admin")
-    url = f"/admin/{endpoint}/"
 
     def request_as_in_production() -> None:
         # In a thread of its own the request gets its own application context, as in a
