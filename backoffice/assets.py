@@ -112,7 +112,6 @@ def init_app(app: Flask) -> None:
         Path(app.static_folder or "", "gen").mkdir(parents=True, exist_ok=True)
         Path(app.config["ASSETS_CACHE"]).mkdir(parents=True, exist_ok=True)
     environment.init_app(app)
-    app.add_template_global(admin_static_url)
     app.add_template_global(admin_asset)
     app.add_template_global(bundle_urls)
 
