@@ -35,8 +35,10 @@ def _state() -> Any:
 def current_locale() -> Locale | None:
     """``flask_babel.get_locale()``, without its proxy lookups once the locale is chosen."""
     state = _state()
-    if state is None:
-        return None
+    return None if state is None else _locale(state)
+
+
+def _locale(state: Any) -> Locale | None:
     return state.__dict__.get("babel_locale") or get_locale()
 
 
@@ -54,9 +56,8 @@ def remembered(domain: object, load: Callable[[], Any]) -> Any:
     state = _state()
     if state is None:
         return load()
-    locale = state.__dict__.get("babel_locale") or get_locale()
     memo = state.__dict__.setdefault("translations_memo", {})
-    key = (id(domain), locale)
+    key = (id(domain), _locale(state))
     translations = memo.get(key)
     if translations is None:
         translations = memo[key] = load()
