@@ -26,7 +26,10 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     _check_config(app)
 
     from backoffice import admin, assets, audit, blog, cli, database, errors, i18n, media, security
-    from backoffice.extensions import db, migrate, toolbar
+    from backoffice.deploy import check_built
+    from backoffice.devtools import init_toolbar
+    from backoffice.extensions import db, migrate
+    from backoffice.workbench.files import remove_stale_temporaries
 
     database.init_app(app)
     db.init_app(app)
@@ -37,17 +40,25 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     assets.init_app(app)
     errors.init_app(app)
     blog.init_app(app)
-    media.init_app(app)  # before the admin: its media view needs the uploads folder
+    media.init_app(app)  # before the admin: its media view needs the storage
     admin.init_app(app)
     cli.init_app(app)
+    remove_stale_temporaries(app)  # left beside the catalogs by a killed write
     # `flask run` resets app.debug, so the toolbar follows the config flag, not app.debug.
-    if app.config["DEBUG_TB_ENABLED"]:
-        toolbar.init_app(app)
+    init_toolbar(app)
+    check_built(app)  # production: built bundles and compiled catalogs, or no start
     return app
 
 
 def _check_config(app: Flask) -> None:
     """Fill derived settings and refuse to start on an unsafe production configuration."""
+    # Development only: production must be given its key (the same on every worker).
+    dev_key = app.config.get("DEV_SECRET_KEY_FILE") and not app.config["REQUIRE_SECRET_KEY"]
+    if dev_key and not app.config.get("SECRET_KEY"):
+        from backoffice.devtools import dev_secret_key
+
+        key_file = Path(app.instance_path) / app.config["DEV_SECRET_KEY_FILE"]
+        app.config["SECRET_KEY"] = dev_secret_key(key_file)
     if app.config["REQUIRE_SECRET_KEY"]:
         key = app.config.get("SECRET_KEY") or ""
         if key == INSECURE_SECRET or len(key) < 16:

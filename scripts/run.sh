@@ -9,7 +9,6 @@ source "$ROOT/scripts/setup.sh"
 export BACKOFFICE_CONFIG="${BACKOFFICE_CONFIG:-development}"
 
 flask --app main db upgrade
-flask --app main assets build >/dev/null 2>&1 || flask --app main assets build
 if flask --app main users list | grep -q "^No users yet"; then
   flask --app main seed
 fi

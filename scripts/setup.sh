@@ -58,3 +58,4 @@ fi
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"
 flask --app main translate compile >/dev/null
+flask --app main assets build >/dev/null

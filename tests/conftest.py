@@ -2,7 +2,12 @@
 
 The suite runs on in-memory SQLite by default; with ``TEST_DATABASE_URL`` pointing at a
 PostgreSQL server (``scripts/test.sh`` starts one) the same tests run there, on a schema
-built by the real migrations.
+built by the real migrations. The media tests also run on an S3 bucket (``s3_media_config``): on
+the server at ``TEST_S3_ENDPOINT_URL`` (``scripts/test.sh`` starts moto's), or else on moto's
+server started in a thread here.
+
+``scripts/test.sh`` runs the suite in two processes (pytest-xdist, ``-n 2``): on PostgreSQL
+each worker gets a database of its own (``<name>_gw0``, ``<name>_gw1``), made here.
 """
 
 from __future__ import annotations
@@ -18,15 +23,40 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import event, text
+from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from backoffice import create_app
 from backoffice.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 from backoffice.i18n import catalogs
 from backoffice.models import User
+from config import TestingConfig
 
-DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+
+def _worker_database(url: str | None) -> str | None:
+    """This xdist worker's own PostgreSQL database (created if missing), else ``url``."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or url.startswith("sqlite"):
+        return url
+    base = make_url(url)
+    if base.database.endswith(f"_{worker}"):  # this module imported a second time
+        return url
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+        if connection.scalar(query, {"name": name}) is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+DATABASE_URL = _worker_database(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
+if not DATABASE_URL.startswith("sqlite"):
+    # Apps made without a database URL, and servers the tests start, use the worker's too.
+    os.environ["TEST_DATABASE_URL"] = TestingConfig.SQLALCHEMY_DATABASE_URI = DATABASE_URL
 IS_SQLITE = DATABASE_URL.startswith("sqlite")
 PASSWORD = "correct horse battery"
 CSRF_FIELD = re.compile(
@@ -83,9 +113,10 @@ def catalog_copy(tmp_path) -> Path:
     catalogs are never written by a test.
     """
     target = tmp_path / "translations"
-    shutil.copytree(catalogs.TRANSLATIONS, target, ignore=shutil.ignore_patterns("*.mo"))
+    # The .mo files compiled for this run (compiled_catalogs) come along: compiling ten
+    # catalogs again for every test that edits one cost half a second each.
+    shutil.copytree(catalogs.TRANSLATIONS, target, ignore=shutil.ignore_patterns("*.lock"))
     shutil.copy2(catalogs.TEMPLATE, tmp_path / "messages.pot")
-    catalogs.compile_all(target)
     return target
 
 
@@ -104,11 +135,32 @@ def translator(make_user: Callable[..., User]) -> User:
     return make_user("hans", "translator", email="hans@example.org", translation_languages=["de"])
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept for the whole run: every test builds its own app, and each app's
+    Jinja environment would otherwise compile every template it renders again (a third of a
+    small test's time). Keyed by the template's name and source, so an edit is seen."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedBytecode()
+
+
 @pytest.fixture
 def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:
     # Each test gets its own media library folder; never the repository's instance/uploads.
     settings = {"UPLOADS_DIR": str(tmp_path / "uploads"), **app_config}
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=DATABASE_URL, **settings)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     app.before_request_funcs.setdefault(None, []).insert(0, _isolate_request_globals)
     with app.app_context():
         _prepare_database(app)
@@ -206,6 +258,75 @@ def count_queries(app: Flask) -> QueryCounter:
     return QueryCounter()
 
 
+# -- an S3-compatible server for the media library -------------------------------------------
+#: Fake credentials and region for the test server; real ones are never sent anywhere.
+S3_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """The URL of an S3-compatible server on loopback: the one ``scripts/test.sh`` starts
+    (``TEST_S3_ENDPOINT_URL``), or else moto's server in a thread of this process."""
+    url = os.environ.get("TEST_S3_ENDPOINT_URL")
+    if url:
+        yield url
+        return
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    requests_log = logging.getLogger("werkzeug")  # moto's server logs every request there
+    level = requests_log.level
+    requests_log.setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+    requests_log.setLevel(level)
+
+
+def s3_client(endpoint: str) -> Any:
+    """A boto3 client for the test server, with the fake credentials."""
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id=S3_ENVIRONMENT["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=S3_ENVIRONMENT["AWS_SECRET_ACCESS_KEY"],
+        region_name=S3_ENVIRONMENT["AWS_DEFAULT_REGION"],
+    )
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh, empty bucket on the test server; the environment holds the fake credentials."""
+    import uuid
+
+    for name, value in S3_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    bucket = f"media-{uuid.uuid4().hex[:16]}"
+    s3_client(s3_endpoint).create_bucket(Bucket=bucket)
+    return bucket
+
+
+@pytest.fixture
+def s3_media_config(s3_endpoint: str, s3_bucket: str) -> dict[str, str]:
+    """``app_config`` for an app whose media library is the fresh bucket ``s3_bucket``."""
+    return {
+        "MEDIA_STORAGE": "s3",
+        "MEDIA_S3_BUCKET": s3_bucket,
+        "MEDIA_S3_ENDPOINT_URL": s3_endpoint,
+    }
+
+
 # -- browser tests ---------------------------------------------------------------------------
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -257,11 +378,25 @@ def serving(app: Flask) -> Iterator[str]:
 
 @contextmanager
 def browser_tab(browser: Any, width: int = 1280, height: int = 800) -> Iterator[Any]:
-    """A fresh browser context (no cookies) and page, closed afterwards."""
+    """A fresh browser context (no cookies) and page, closed afterwards.
+
+    Whatever the test does, the page must never hit the Content-Security-Policy: a refused
+    script, handler or ``javascript:`` link is something that no longer works (or an
+    injection), and fails the test that caused it."""
     context = browser.new_context(locale="en-US", viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     try:
         yield page
     finally:
         context.close()
+    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
