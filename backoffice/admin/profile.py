@@ -18,6 +18,7 @@ from backoffice.admin.base import GatedView
 from backoffice.admin.users import MIN_PASSWORD_LENGTH
 from backoffice.extensions import db
 from backoffice.i18n.timezones import allowed_timezones, is_allowed_timezone
+from backoffice.security import sessions
 
 MAX_PASSWORD_LENGTH = 1024
 
@@ -107,7 +108,8 @@ class ProfileView(GatedView):
         if not form.validate_on_submit():
             return self._render(_settings_form(bind=False), form, 400)
         current_user.set_password(form.new_password.data)
-        db.session.commit()
+        db.session.commit()  # ends every session of the user (security/sessions.py) ...
+        sessions.keep_current(current_user._get_current_object())  # ... but this one
         flash(_("Your password has been changed."), "success")
         return redirect(url_for(".index"), code=303)
 

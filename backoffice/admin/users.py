@@ -14,6 +14,7 @@ from wtforms.validators import Email, Length, Optional, ValidationError
 
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import datetime_formatter
+from backoffice.security import sessions
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -116,6 +117,11 @@ class UserView(GatedModelView):
             raise ValidationError(_("Set a password for the new user."))
         if model.id == current_user.id and not model.has_role("admin"):
             raise ValidationError(_("You cannot remove your own admin role."))
+
+    def after_model_change(self, form: Any, model: Any, is_created: bool) -> None:
+        # A new password, roles or active flag ended the user's sessions (security/sessions.py);
+        # an admin who edited their own account keeps the session they did it in.
+        sessions.keep_current(model)
 
 
 class RoleView(GatedModelView):

@@ -1,10 +1,21 @@
-"""The small public blog: published posts and a comment form (comments start pending)."""
+"""The small public blog: published posts and a comment form (comments start pending).
+
+The comment form is rate-limited per client address (backoffice/security/throttle.py,
+``COMMENTS``): a refused comment is answered 429 with ``Retry-After`` and the form as it was
+typed. It also has a honeypot, ``website``, that people never see or reach (off-screen,
+hidden from screen readers, out of the tab order, no autofill): a comment that fills it is
+answered exactly like any other (the same thanks and redirect) but is not stored, so a
+program learns nothing from the answer.
+"""
 
 from __future__ import annotations
+
+import math
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,6 +25,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
+from backoffice.security import throttle
 
 bp = Blueprint("blog", __name__)
 
@@ -22,6 +34,8 @@ class CommentForm(FlaskForm):
     author_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=255)])
     text = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+    # The honeypot: no validators, so whatever a program puts in it is accepted like the rest.
+    website = StringField(_l("Leave this field empty"))
 
 
 @bp.route("/")
@@ -38,32 +52,60 @@ def index() -> str:
 
 
 @bp.route("/post/<slug>", methods=["GET", "POST"])
-def post(slug: str) -> str | Response | tuple[str, int]:
+def post(slug: str) -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """A published post with its approved comments and a form for a new one."""
     entry = db.session.scalar(select(Post).where(Post.slug == slug, Post.status == "published"))
     if entry is None:
         abort(404)
     form = CommentForm()
     if form.validate_on_submit():
-        db.session.add(
-            Comment(
-                post=entry,
-                author_name=form.author_name.data.strip(),
-                email=(form.email.data or "").strip() or None,
-                text=form.text.data.strip(),
-                status="pending",
+        wait = throttle.hold(throttle.COMMENTS.bucket(throttle.client_address()))
+        if wait:
+            flash(_comment_wait_message(wait), "error")
+            html, status = _page(entry, form, 429)
+            return html, status, throttle.retry_after(wait)
+        if not form.website.data:  # an empty honeypot: a person
+            db.session.add(
+                Comment(
+                    post=entry,
+                    author_name=form.author_name.data.strip(),
+                    email=(form.email.data or "").strip() or None,
+                    text=form.text.data.strip(),
+                    status="pending",
+                )
             )
-        )
-        db.session.commit()
+            db.session.commit()
         flash(_("Thank you! Your comment will appear once a moderator approves it."), "success")
         return redirect(url_for("blog.post", slug=slug), code=303)
+    return _page(entry, form, 400 if form.errors else 200)
+
+
+def _page(entry: Post, form: CommentForm, status: int) -> tuple[str, int]:
+    """The post with its approved comments and the comment form as given."""
     comments = db.session.scalars(
         select(Comment)
         .where(Comment.post_id == entry.id, Comment.status == "approved")
         .order_by(Comment.created_at)
     ).all()
-    status = 400 if form.errors else 200
     return render_template("blog/post.html", post=entry, comments=comments, form=form), status
+
+
+def _comment_wait_message(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext(
+            "You have sent several comments in a short time. Please wait %(num)d second and "
+            "send it again; your comment is still in the form.",
+            "You have sent several comments in a short time. Please wait %(num)d seconds and "
+            "send it again; your comment is still in the form.",
+            seconds,
+        )
+    return ngettext(
+        "You have sent several comments in a short time. Please wait %(num)d minute and "
+        "send it again; your comment is still in the form.",
+        "You have sent several comments in a short time. Please wait %(num)d minutes and "
+        "send it again; your comment is still in the form.",
+        math.ceil(seconds / 60),
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from backoffice.models.blog import (
     post_tags,
 )
 from backoffice.models.counts import row_counts
+from backoffice.models.throttle import Throttle
 from backoffice.models.users import ROLE_NAMES, Role, User, user_roles
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Reminder",
     "Role",
     "Tag",
+    "Throttle",
     "User",
     "post_tags",
     "row_counts",

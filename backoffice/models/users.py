@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -37,6 +38,11 @@ class Role(db.Model):
         return self.name
 
 
+def new_session_token() -> str:
+    """A fresh session token (128 bits of randomness, URL-safe)."""
+    return secrets.token_urlsafe(16)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -53,6 +59,8 @@ class User(UserMixin, db.Model):
     translation_languages: Mapped[list[str]] = mapped_column(
         JSON, default=list, server_default="[]"
     )
+    # Every session of this user carries this value; a new one ends them all (end_sessions).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     roles: Mapped[list[Role]] = relationship(
         secondary=user_roles, back_populates="users", lazy="selectin"
@@ -60,6 +68,18 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.username
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the current session token, so a
+        session whose token has been replaced no longer loads its user."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Sign this user out everywhere, on every worker: earlier sessions hold the old token.
+
+        A random token, never a counter: SQLite may give a deleted user's id to a new one,
+        and a counter would start again at a value an old cookie still holds."""
+        self.session_token = new_session_token()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -20,8 +20,11 @@ from backoffice.security.roles import can
 
 def init_app(app: Flask) -> None:
     """Wire Flask-Login, CSRF protection and the sign-in blueprint."""
+    from backoffice.security import sessions, transport
     from backoffice.security.auth import bp
 
+    transport.init_app(app)
+    sessions.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -39,12 +42,32 @@ def can_open(view: str, action: str | None = None) -> bool:
     return can(current_user, view, action)
 
 
+#: What a page may load and run. Scripts only as files from this site: no inline script or
+#: handler runs, so text that reaches a page unescaped (a translation, a post) still cannot run
+#: script. Styles may be inline (Bootstrap, select2 and CKEditor set style attributes);
+#: images may come from other HTTPS sites (posts show them). No plugins, no <base> elsewhere,
+#: forms post only here, no other site frames the pages.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' https: data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
+
 #: Sent with every response that does not set its own (media files set a stricter policy).
 SECURITY_HEADERS = {
     # No other site may show these pages in a frame: a framed admin page can be clicked
     # through by a page laid over it (clickjacking).
     "X-Frame-Options": "SAMEORIGIN",
-    "Content-Security-Policy": "frame-ancestors 'self'",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     # A response is what its Content-Type says, never sniffed into HTML or script.
     "X-Content-Type-Options": "nosniff",
     # Links out of the back-office (a post's links, a commenter's site) do not carry the
@@ -79,16 +102,31 @@ def _refuse_nul_characters() -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def _load_user(session_id: str) -> User | None:
+    """The user of a session that holds ``"<id>:<token>"`` (``User.get_id()``), if the token is
+    still the user's and the account is active; else None (signed out). See sessions.py."""
+    user_id, _colon, token = session_id.partition(":")
     row_id = parse_id(user_id)
-    if row_id is None:
+    if row_id is None or not token or len(token) > 64:
         return None
-    return db.session.execute(_USER_WITH_ROLES, {"id": row_id}).unique().scalar_one_or_none()
+    return (
+        db.session.execute(_USER_WITH_ROLES, {"id": row_id, "token": token})
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 # The roles in the same statement: every page asks for them (menu, role checks). Built once:
 # every request runs it, and building it (with its loader option) cost a third of running it.
-_USER_WITH_ROLES = select(User).options(joinedload(User.roles)).where(User.id == bindparam("id"))
+_USER_WITH_ROLES = (
+    select(User)
+    .options(joinedload(User.roles))
+    .where(
+        User.id == bindparam("id"),
+        User.session_token == bindparam("token"),
+        User.active.is_(True),
+    )
+)
 
 
 @login_manager.unauthorized_handler

@@ -1,13 +1,35 @@
-"""Sign-in and sign-out."""
+"""Sign-in and sign-out.
+
+Sign-in attempts are throttled (backoffice/security/throttle.py) per account and address,
+per address and per account; a refused attempt is answered 429 with ``Retry-After`` before
+any password is checked. Every attempt that is checked runs exactly one password hash, for
+known and unknown user names alike, so the answer's timing does not tell them apart.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import functools
+import math
+import secrets
+from typing import NamedTuple
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -15,6 +37,7 @@ from wtforms.validators import DataRequired, Length
 from backoffice.extensions import db
 from backoffice.models import User
 from backoffice.models._time import utcnow
+from backoffice.security import browsers, sessions, throttle
 from backoffice.security.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -27,27 +50,95 @@ class LoginForm(FlaskForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Show the sign-in form; on success go to the (validated) ``next`` page."""
     default = url_for("admin.index")
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), default))
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.check_password(form.password.data) and user.is_active:
-            user.last_login_at = utcnow()
-            db.session.commit()
-            login_user(user)
-            return redirect(safe_next(form.next.data, default))
-        flash(_("Unknown username or wrong password."), "error")
-    status = 400 if form.errors else 200
-    return render_template("security/login.html", form=form), status
+    if not form.validate_on_submit():
+        return render_template("security/login.html", form=form), 400 if form.errors else 200
+    name = form.username.data.strip()
+    buckets = _sign_in_buckets(name)
+    wait = throttle.hold(*buckets.cleared, *buckets.kept)
+    if wait:
+        flash(_wait_message(wait), "error")
+        page = render_template("security/login.html", form=form)
+        return page, 429, throttle.retry_after(wait)
+    user = db.session.scalar(select(User).where(User.username == name))
+    if verify_password(user, form.password.data) and user is not None and user.is_active:
+        throttle.settle(buckets.cleared, buckets.kept)
+        user.last_login_at = utcnow()
+        db.session.commit()
+        sessions.start(user)
+        response = redirect(safe_next(form.next.data, default))
+        browsers.remember(response, name)
+        return response
+    flash(_("Unknown username or wrong password."), "error")
+    return render_template("security/login.html", form=form), 200
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Sign out (POST only, CSRF-protected) and return to the sign-in page."""
-    logout_user()
+    """Sign out (POST only, CSRF-protected): every session of the user ends, on every device
+    (backoffice/security/sessions.py), and this browser's session is cleared."""
+    sessions.end()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """True if ``password`` is ``user``'s. Runs exactly one hash check either way: an unknown
+    user name is checked against a stand-in hash made with the same method, so it takes as
+    long as a known one."""
+    known = user is not None and bool(user.password_hash)
+    stored = user.password_hash if known else _stand_in_hash(_hash_method())  # type: ignore[union-attr]
+    return check_password_hash(stored, password) and known
+
+
+def _hash_method(app: Flask | None = None) -> str:
+    return (app or current_app).config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
+@functools.cache
+def _stand_in_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+# Made when the app is built, not on the first unknown name (which would then take twice as
+# long as any later one).
+bp.record_once(lambda state: _stand_in_hash(_hash_method(state.app)))
+
+
+class SignInBuckets(NamedTuple):
+    """The buckets a sign-in attempt counts in (backoffice/security/throttle.py)."""
+
+    #: Forgotten when the attempt succeeds: the pair (account, address), the known browser.
+    cleared: tuple[throttle.Bucket, ...]
+    #: Given the attempt back when it succeeds, so only failures add up: the address, and the
+    #: account across addresses (for browsers not known to it).
+    kept: tuple[throttle.Bucket, ...]
+
+
+def _sign_in_buckets(name: str) -> SignInBuckets:
+    address = throttle.client_address()
+    pair = throttle.SIGN_IN_PAIR.bucket(name, address)
+    per_address = throttle.SIGN_IN_ADDRESS.bucket(address)
+    browser = browsers.known(name)
+    if browser:
+        return SignInBuckets((pair, throttle.SIGN_IN_BROWSER.bucket(name, browser)), (per_address,))
+    return SignInBuckets((pair,), (per_address, throttle.SIGN_IN_ACCOUNT.bucket(name)))
+
+
+def _wait_message(seconds: int) -> str:
+    if seconds < 60:
+        return ngettext(
+            "Too many sign-in attempts. Please wait %(num)d second and try again.",
+            "Too many sign-in attempts. Please wait %(num)d seconds and try again.",
+            seconds,
+        )
+    return ngettext(
+        "Too many sign-in attempts. Please wait %(num)d minute and try again.",
+        "Too many sign-in attempts. Please wait %(num)d minutes and try again.",
+        math.ceil(seconds / 60),
+    )
