@@ -6,7 +6,7 @@ function are all recorded, with the signed-in user when there is one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +22,16 @@ AUDITED: tuple[type, ...] = (User, Role, Post, Comment, Tag, Reminder)
 # Values that must never be copied into the log.
 REDACTED = {"password_hash"}
 # Bookkeeping columns and back-references that would only add noise.
-SKIPPED = {"id", "created_at", "updated_at", "last_login_at", "comments", "posts", "users"}
+SKIPPED = {
+    "id",
+    "created_at",
+    "updated_at",
+    "last_login_at",
+    "session_token",
+    "comments",
+    "posts",
+    "users",
+}
 
 
 def init_app(app: Flask) -> None:
@@ -94,6 +103,35 @@ def record_change(
             }
         ],
     )
+
+
+def record_rows(
+    session: Session,
+    action: str,
+    object_type: str,
+    rows: Iterable[tuple[str, str, dict[str, Any]]],
+    *,
+    user_id: int | None = None,
+    batch: str | None = None,
+) -> None:
+    """Write one entry per ``(object id, label, {field: [old, new]})`` in one statement, for a
+    change made without the ORM (a bulk moderation: its own UPDATE, so the flush hook does not
+    see it). Values are stored as the flush hook stores them. The caller commits."""
+    user = user_id if user_id is not None else _current_user_id()
+    entries = [
+        {
+            "user_id": user,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "object_label": label[:255],
+            "changes": {k: [_jsonable(old), _jsonable(new)] for k, (old, new) in changes.items()},
+            "batch": batch,
+        }
+        for object_id, label, changes in rows
+    ]
+    if entries:
+        session.execute(AuditEntry.__table__.insert(), entries)
 
 
 def _jsonable(value: Any) -> Any:

@@ -2,6 +2,11 @@
 
 The list opens on pending comments; tabs per status show their counts. Bulk and per-row
 actions go through :mod:`backoffice.moderation`, and the last bulk change can be undone.
+
+Every change is compare-and-set: the list page sends, with any action, the status each of its
+rows had when it was shown (hidden ``seen`` field: ``id:status,…``), the edit form the
+status the comment had when the form was opened (``seen_status``). A comment changed by
+someone else in between is left alone and the moderator is told.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 from flask import flash, redirect, request, session, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
@@ -20,6 +26,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
+from wtforms import HiddenField
 
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
@@ -31,7 +38,13 @@ from backoffice.i18n.lookup import per_catalog
 from backoffice.ids import parse_id
 from backoffice.models import COMMENT_STATUSES, Comment, Post, User, counts
 from backoffice.models._time import utcnow
-from backoffice.moderation import set_comment_status, status_counts, undo_batch
+from backoffice.moderation import (
+    lock_comment,
+    parse_seen,
+    set_comment_status,
+    status_counts,
+    undo_batch,
+)
 from backoffice.security.roles import can
 
 COMMENT_STATUS_CHOICES = [(status, STATUS_LABELS[status]) for status in COMMENT_STATUSES]
@@ -61,6 +74,14 @@ EXCERPT = 120
 def _excerpt(view: Any, context: Any, model: Comment, name: str) -> str:
     text = model.text or ""
     return text if len(text) <= EXCERPT else text[: EXCERPT - 3] + "…"
+
+
+class SeenStatusField(HiddenField):
+    """The status a comment had when its edit form was shown: compared on save (compare and
+    set), never written to the comment."""
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        pass
 
 
 class PostFilter(FilterEqual):
@@ -124,8 +145,9 @@ class CommentView(FullTextSearch, GatedModelView):
         "moderated_at": datetime_formatter,
     }
     column_formatters_detail = {"text": lambda v, c, m, n: m.text}
-    form_columns = ["author_name", "email", "text", "status"]
+    form_columns = ["author_name", "email", "text", "status", "seen_status"]
     form_choices = {"status": COMMENT_STATUS_CHOICES}
+    form_extra_fields = {"seen_status": SeenStatusField()}
     column_export_list = ["post.title", "author_name", "email", "text", "status", "created_at"]
 
     # -- the queue --------------------------------------------------------------------------
@@ -188,12 +210,46 @@ class CommentView(FullTextSearch, GatedModelView):
                 status_label=lambda status: str(STATUS_LABELS[status]),
                 format_number=format_number,
                 undo=session.pop(UNDO_KEY, None),
+                # What the moderator sees: sent back with every action (compare and set).
+                seen=",".join(f"{row.id}:{row.status}" for row in kwargs.get("data") or ()),
             )
             if kwargs.get("actions"):
                 kwargs["row_extras"] = self._quick_buttons()
         return super().render(template, **kwargs)
 
     # -- editing a single comment -------------------------------------------------------------
+    def edit_form(self, obj: Any = None) -> Any:
+        form = super().edit_form(obj)
+        if obj is not None and form.seen_status.data not in COMMENT_STATUSES:
+            form.seen_status.data = obj.status  # opening the form (or a form without it)
+        return form
+
+    def update_model(self, form: Any, model: Comment) -> bool:
+        # Compare and set: lock the comment, then save only if its status is still the one
+        # the form showed. Otherwise nothing is saved (not even the text: the form would write
+        # its stale status back) and the form shows the status it has now.
+        seen = form.seen_status.data
+        current = lock_comment(db.session, model)
+        if current is None:
+            db.session.rollback()
+            flash(admin_gettext("Record does not exist."), "error")
+            return False
+        if "status" in form and seen != current:
+            db.session.rollback()
+            flash(
+                _(
+                    "Someone else changed the status of this comment to “%(status)s” while "
+                    "you were editing it. Nothing was saved: check the comment and save again.",
+                    status=str(STATUS_LABELS[current]),
+                ),
+                "warning",
+            )
+            form.seen_status.data = form.status.data = current
+            return False
+        if "status" in form:
+            form.status.object_data = current  # on_model_change: a change of the status now
+        return bool(super().update_model(form, model))
+
     def on_model_change(self, form: Any, model: Comment, is_created: bool) -> None:
         if "status" in form and form.status.object_data != form.status.data:
             model.moderated_by = db.session.get(User, current_user.id)
@@ -202,9 +258,22 @@ class CommentView(FullTextSearch, GatedModelView):
     # -- moderation -----------------------------------------------------------------------------
     def _moderate(self, ids: list[str], status: str) -> None:
         moderator = db.session.get(User, current_user.id)
-        result = set_comment_status(db.session, ids, status, moderator)
+        seen = parse_seen(request.form.getlist("seen"))
+        result = set_comment_status(db.session, ids, status, moderator, seen)
         count = result.changed
-        flash(_moderated_message(status, count), "success")
+        if count or not result.conflicts:
+            flash(_moderated_message(status, count), "success")
+        if result.conflicts:
+            flash(
+                ngettext(
+                    "%(num)d comment had been changed by someone else since you saw it and "
+                    "was left as it is.",
+                    "%(num)d comments had been changed by someone else since you saw them and "
+                    "were left as they are.",
+                    len(result.conflicts),
+                ),
+                "warning",
+            )
         if count:
             session[UNDO_KEY] = {"batch": result.batch, "count": count, "status": status}
 

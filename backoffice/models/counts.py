@@ -79,8 +79,12 @@ def _keys(rows: str, sign: str) -> str:
 
 
 def _apply(changes: str) -> str:
-    # One upsert per key and statement, keys in name order (concurrent writers lock the
-    # counters in the same order, so they cannot deadlock).
+    # One upsert per key and statement, keys in name order: concurrent statements lock the
+    # counters in the same order, so they cannot deadlock. That holds per *statement*: a
+    # transaction that changes counted rows in several statements locks each statement's
+    # counters in turn (pending and approved, then spam), and two such transactions can
+    # deadlock (one holds spam and waits for pending, the other the reverse). So a change of
+    # many rows is one UPDATE, its rows locked first in id order (backoffice.moderation).
     return (
         f"INSERT INTO row_counts (name, n) SELECT name, sum(d) FROM ({changes}) AS k "
         "GROUP BY name HAVING sum(d) <> 0 ORDER BY name "
