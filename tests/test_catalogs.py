@@ -1,15 +1,24 @@
-"""``flask translate check`` fails on every kind of broken catalog, and passes on ours."""
+"""``flask translate check`` fails on every kind of broken catalog, and passes on ours; catalogs
+are written whole, keep their mode, and leave no temporary file behind."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from backoffice.i18n import catalogs
+from backoffice import create_app
+from backoffice.i18n import atomic, catalogs
 
 
 def write_catalog(path: Path, lang: str, messages: list[tuple]) -> Path:
@@ -162,3 +171,136 @@ def test_confirmations_shown_by_javascript_contain_no_straight_apostrophe(lang):
         message = catalog.get(msgid)
         assert message is not None and message.string, msgid
         assert "'" not in message.string.replace("\\'", ""), (msgid, message.string)
+
+
+# -- writing catalogs: whole files, the mode they had, no temporary file left behind ------------
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    previous = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("existing", [0o644, 0o664, 0o640, 0o600])
+def test_a_write_keeps_the_mode_the_file_had(tmp_path, existing):
+    path = tmp_path / "messages.po"
+    path.write_bytes(b"old")
+    path.chmod(existing)
+    with umask(0o022):
+        catalogs.atomic_write(path, b"new")
+    assert path.read_bytes() == b"new" and mode(path) == existing
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_new_file_gets_the_mode_of_any_new_file(tmp_path, mask, expected):
+    path = tmp_path / "xx" / "LC_MESSAGES" / "messages.po"
+    with umask(mask):
+        catalogs.atomic_write(path, b"new")
+    assert mode(path) == expected
+
+
+def test_compile_keeps_each_mo_files_mode_and_makes_new_ones_0644(catalog_copy):
+    kept, new = (catalog_copy / lang / "LC_MESSAGES" / "messages.mo" for lang in ("de", "fr"))
+    kept.chmod(0o664)
+    new.unlink()
+    with umask(0o022):
+        catalogs.compile_all(catalog_copy)
+    assert mode(kept) == 0o664 and mode(new) == 0o644
+
+
+def test_the_compile_command_keeps_modes_and_leaves_no_temporary_file(runner, project_copy):
+    folder = project_copy / "translations" / "de" / "LC_MESSAGES"
+    catalogs.compile_all(project_copy / "translations")
+    (folder / "messages.mo").chmod(0o664)
+    (folder / "admin.mo").chmod(0o644)
+    with umask(0o077):  # would make new files 0600: existing ones keep theirs
+        result = runner.invoke(args=["translate", "compile"])
+    assert result.exit_code == 0, result.output
+    assert mode(folder / "messages.mo") == 0o664 and mode(folder / "admin.mo") == 0o644
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    "failure", [KeyboardInterrupt(), OSError(28, "No space left on device")], ids=repr
+)
+@pytest.mark.parametrize("step", ["fsync", "replace"])
+def test_a_failed_write_leaves_the_file_and_no_temporary(tmp_path, monkeypatch, failure, step):
+    path = tmp_path / "messages.mo"
+    path.write_bytes(b"old")
+
+    def fail(*args):
+        raise failure
+
+    monkeypatch.setattr(atomic.os, step, fail)
+    with pytest.raises(type(failure)):
+        catalogs.atomic_write(path, b"new" * 10_000)
+    monkeypatch.undo()
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["messages.mo"]
+
+
+KILLED_WRITER = """
+import os, sys, time
+from pathlib import Path
+from backoffice.i18n import atomic
+
+def stuck(fd):
+    print("writing", flush=True)
+    time.sleep(60)
+
+os.fsync = stuck
+atomic.write(Path(sys.argv[1]), b"new")
+"""
+
+
+def test_a_write_killed_midway_leaves_a_temporary_file_that_the_sweep_removes(tmp_path):
+    target = tmp_path / "messages.mo"
+    target.write_bytes(b"old")
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(target)],
+        cwd=catalogs.ROOT,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert child.stdout.readline() == b"writing\n"
+    finally:
+        child.kill()  # SIGKILL: no except, no finally runs in the writer
+        child.wait()
+        child.stdout.close()
+    leftovers = [p for p in tmp_path.iterdir() if p != target]
+    assert len(leftovers) == 1 and atomic.is_temporary(leftovers[0].name)
+    assert target.read_bytes() == b"old"
+    assert atomic.remove_stale([tmp_path]) == []  # young: it could be a live write
+    later = time.time() + atomic.STALE_AFTER + 1
+    assert atomic.remove_stale([tmp_path], now=later) == leftovers
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_stale_temporary_files_beside_the_catalogs_are_removed_on_start(workbench_config):
+    catalog_dir = Path(workbench_config["BABEL_TRANSLATION_DIRECTORIES"])
+    folder = catalog_dir / "de" / "LC_MESSAGES"
+    stale = [
+        folder / ".messages.po.backoffice-tmp-0123456789abcdef",
+        catalog_dir / "ar" / "LC_MESSAGES" / ".messages.mo.backoffice-tmp-00000000ffffffff",
+        folder / ".messages.mo.k3x_9ab2",  # left by tempfile.mkstemp before
+        catalog_dir.parent / ".messages.pot.backoffice-tmp-fedcba9876543210",  # the template's
+    ]
+    young = folder / ".messages.mo.backoffice-tmp-1111111111111111"
+    others = [folder / ".messages.po.backup", folder / "notes.txt", folder / "messages.po.lock",
+              catalog_dir / ".messages.po.backoffice-tmp-2222222222222222"]  # fmt: skip
+    long_ago = time.time() - atomic.STALE_AFTER - 60
+    for path in [*stale, young, *others]:
+        path.write_bytes(b"x")
+        if path != young:
+            os.utime(path, (long_ago, long_ago))
+
+    create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://", **workbench_config)
+
+    assert [path for path in stale if path.exists()] == []
+    assert young.exists() and all(path.exists() for path in others)

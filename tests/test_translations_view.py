@@ -435,6 +435,26 @@ def test_a_bad_upload_is_refused_per_entry_and_nothing_is_written(client, login_
     assert po_file(Path(store.catalog_dir()), "de").read_bytes() == before
 
 
+def test_a_malformed_upload_names_each_line_and_quotes_it_as_text(client, login_as, csrf):
+    login_as("admin")
+    before = po_file(Path(store.catalog_dir()), "de").read_bytes()
+    data = german_po(_say("Bitte.")).replace(
+        b'msgid "Choose a language from the list."\nmsgstr "Bitte."',
+        b'msgid "Choose a language from the list."\nmsgstr <img src=x onerror=alert(1)>',
+    )
+    response = upload(client, csrf, "de", data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    rows = re.findall(
+        r'<tr data-testid="problem"><td><code>([^<]*)</code></td><td>(.*?)</td>', html
+    )
+    assert len(rows) == 1 and re.fullmatch(r"line \d+", rows[0][0])
+    assert rows[0][1] == (
+        "A text must be in double quotes: msgstr &lt;img src=x onerror=alert(1)&gt;"
+    )
+    assert po_file(Path(store.catalog_dir()), "de").read_bytes() == before
+
+
 def test_a_valid_upload_is_merged(client, login_as, csrf):
     login_as("admin")
     response = upload(client, csrf, "de", german_po(_say("Bitte eine Sprache wählen.")))

@@ -6,6 +6,7 @@ import gettext
 import io
 import multiprocessing
 import os
+import stat
 import threading
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,7 +15,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from backoffice.extensions import db
-from backoffice.i18n import catalogs
+from backoffice.i18n import atomic, catalogs
 from backoffice.models import AuditEntry
 from backoffice.workbench import files, store
 
@@ -330,3 +331,48 @@ def test_every_new_mo_has_a_new_signature_even_within_one_clock_tick(app, transl
         save("de", SIGN_IN, [text], translator)
         seen.add(files.signature(store.mo_path("de")))
     assert len(seen) == 5
+
+
+# -- file modes and temporary files -------------------------------------------------------------
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize(("po_mode", "mo_mode"), [(0o644, 0o644), (0o664, 0o640)])
+def test_a_save_keeps_the_modes_of_the_po_and_the_mo(app, translator, po_mode, mo_mode):
+    store.po_path("de").chmod(po_mode)
+    store.mo_path("de").chmod(mo_mode)
+    save("de", SIGN_IN, ["Einloggen"], translator)
+    assert mode(store.po_path("de")) == po_mode and mode(store.mo_path("de")) == mo_mode
+
+
+def test_a_save_creates_a_missing_mo_like_any_new_file(app, translator):
+    store.mo_path("de").unlink()
+    previous = os.umask(0o022)
+    try:
+        save("de", SIGN_IN, ["Einloggen"], translator)
+    finally:
+        os.umask(previous)
+    assert mode(store.mo_path("de")) == 0o644 and in_mo("de", "Sign in") == "Einloggen"
+
+
+@pytest.mark.parametrize("interrupted", [1, 2], ids=["writing the .mo", "writing the .po"])
+def test_an_interrupted_save_leaves_both_files_and_no_temporary(
+    app, translator, monkeypatch, interrupted
+):
+    po, mo = store.po_path("de").read_bytes(), store.mo_path("de").read_bytes()
+    real_fsync, calls = os.fsync, []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == interrupted:
+            raise KeyboardInterrupt  # Ctrl+C, or a signal turned into an exception
+        real_fsync(fd)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    with pytest.raises(KeyboardInterrupt):
+        save("de", SIGN_IN, ["Einloggen"], translator)
+    monkeypatch.undo()
+    assert store.po_path("de").read_bytes() == po and store.mo_path("de").read_bytes() == mo
+    assert leftovers("de") == []
+    assert translation_rows() == 0

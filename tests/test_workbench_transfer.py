@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import stat
+
 import pytest
 
 from backoffice.extensions import db
@@ -127,3 +130,109 @@ def test_a_file_with_other_plural_forms_is_refused(app, translator):
     report = transfer.import_po("ar", data, translator)
     assert not report.ok and "plural forms" in report.problems[0][1]
     assert store.po_path("ar").read_bytes() == original
+
+
+# -- the strict reader: every malformed line is refused with its number --------------------------
+# The header above is six lines: the first line of a body is line 7.
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ('msgid "People"\nmsgstr Leute\n',
+         ("line 8", "A text must be in double quotes: msgstr Leute")),
+        ('msgid "Peopl\nmsgstr "Leute"\n',
+         ("line 7", 'A text in double quotes is not closed: msgid "Peopl')),
+        ('msgid "People"\nmsgstr "Leute\n',
+         ("line 8", 'A text in double quotes is not closed: msgstr "Leute')),
+        ('msgid "People"\nmsgstr ""\n"Leu\n',
+         ("line 9", 'A text in double quotes is not closed: "Leu')),
+        ('msgid "People" "x"\nmsgstr "Leute"\n',
+         ("line 7", 'Nothing may follow the closing double quote: msgid "People" "x"')),
+        ('msgid "People"\nmsgstr "Le\\qute"\n',
+         ("line 8", 'Unknown escape sequence \\q: msgstr "Le\\qute"')),
+        ('msgid "People"\nmsgstr[x] "Leute"\n',
+         ("line 8", 'The file is not a valid .po file here: msgstr[x] "Leute"')),
+        ('msgid "People"\nmsgstr "Leute"\nmsgstr "Personen"\n',
+         ("line 9", 'The keyword msgstr is out of place here: msgstr "Personen"')),
+        ('msgid "%(num)d comment"\nmsgid_plural "%(num)d comments"\n'
+         'msgstr[0] "ein Kommentar"\nmsgstr[2] "%(num)d Kommentare"\n',
+         ("line 10", 'The keyword msgstr[2] is out of place here: msgstr[2] "%(num)d Kommentare"')),
+        ('msgid "People"\n\nmsgid "Posts"\nmsgstr "Beiträge"\n',
+         ("line 7", "The entry is incomplete: it needs a msgid and a msgstr.")),
+        ('msgid "Posts"\nmsgstr "Beiträge"\n\nmsgid "Po" "sts"\nmsgstr "Artikel"\n',
+         ("line 10", 'Nothing may follow the closing double quote: msgid "Po" "sts"')),
+        ('msgid "Posts"\nmsgstr "Beiträge"\n\nmsgid "Po"\n"sts"\nmsgstr "Artikel"\n',
+         ("line 10", "This entry is already in the file, on line 7.")),
+        ('msgid "Posts"\nmsgstr "Beiträge"\n# a note\n"Artikel"\n',
+         ("line 10", 'A text continues here, but no msgid or msgstr comes before it: "Artikel"')),
+        ('msgstr "Beiträge"\n',
+         ("line 7", 'The keyword msgstr is out of place here: msgstr "Beiträge"')),
+        ("People = Leute\n", ("line 7", "The file is not a valid .po file here: People = Leute")),
+        ('#~ msgid "Old"\nmsgstr "Alt"\n',
+         ("line 8", 'The keyword msgstr is out of place here: msgstr "Alt"')),
+    ],
+    ids=["no quotes", "unterminated msgid", "unterminated msgstr", "unterminated continuation",
+         "text after the quote", "unknown escape", "bad plural index", "second msgstr",
+         "plural form skipped", "no msgstr", "two strings on a line", "duplicate entry",
+         "continuation after a comment", "msgstr without msgid", "garbage", "obsolete mixed"],
+)  # fmt: skip
+def test_a_malformed_line_is_refused_with_its_number(app, translator, body, problem):
+    original = store.po_path("de").read_bytes()
+    assert refused(transfer.import_po("de", po(body), translator), original) == [problem]
+
+
+def test_every_malformed_line_is_reported_and_a_long_list_is_cut(app, translator):
+    original = store.po_path("de").read_bytes()
+    data = po('msgid "Sign in"\nmsgstr Einloggen\n\nmsgid "Posts\nmsgstr "Artikel"\n')
+    problems = refused(transfer.import_po("de", data, translator), original)
+    assert [where for where, _message in problems] == ["line 8", "line 10"]
+    many = po("".join(f"no po syntax {n}\n" for n in range(25)))
+    problems = refused(transfer.import_po("de", many, translator), original)
+    assert len(problems) == transfer.MAX_LINE_PROBLEMS + 1
+    assert problems[0] == ("line 7", "The file is not a valid .po file here: no po syntax 0")
+    assert problems[-1] == ("the file", "5 more lines have problems.")
+
+
+def test_a_long_malformed_line_is_quoted_shortened(app, translator):
+    original = store.po_path("de").read_bytes()
+    data = po(f'msgid "Sign in"\nmsgstr "{"x" * 100_000}\n')
+    [(where, message)] = refused(transfer.import_po("de", data, translator), original)
+    assert where == "line 8" and message.endswith("x…") and len(message) < 120
+
+
+def test_a_file_starting_with_a_byte_order_mark_is_accepted(app, translator):
+    data = codecs.BOM_UTF8 + po('msgid "Sign in"\nmsgstr "Einloggen"\n')
+    report = transfer.import_po("de", data, translator)
+    assert report.ok and report.merged == 1, report.problems
+    assert store.get_entry("de", store.entry_key("Sign in", None)).strings == ("Einloggen",)
+    assert not store.po_path("de").read_bytes().startswith(codecs.BOM_UTF8)
+
+
+def test_a_utf16_file_is_refused_as_not_utf8(app, translator):
+    original = store.po_path("de").read_bytes()
+    data = po('msgid "Sign in"\nmsgstr "Einloggen"\n').decode("utf-8").encode("utf-16")
+    problems = refused(transfer.import_po("de", data, translator), original)
+    assert problems == [("the file", "The file is not UTF-8 text.")]
+
+
+def test_a_non_utf8_byte_is_refused_with_its_line(app, translator):
+    original = store.po_path("de").read_bytes()
+    data = po(
+        'msgid "Sign in"\nmsgstr "Einloggen"\n'
+    ) + 'msgid "Posts"\nmsgstr "Beiträge"\n'.encode("latin-1")
+    problems = refused(transfer.import_po("de", data, translator), original)
+    assert problems == [("line 10", "The file is not UTF-8 text.")]
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "es", "pt", "ar"])
+def test_the_strict_reader_accepts_every_catalog_of_ours(app, translator, lang):
+    report = transfer.import_po(lang, transfer.export_po(lang), translator)
+    assert report.ok and report.merged == 0, report.problems[:3]
+
+
+def test_an_upload_keeps_the_modes_of_the_po_and_the_mo(app, translator):
+    store.po_path("de").chmod(0o664)
+    store.mo_path("de").chmod(0o644)
+    report = transfer.import_po("de", po('msgid "Sign in"\nmsgstr "Einloggen"\n'), translator)
+    assert report.ok and report.merged == 1
+    assert stat.S_IMODE(store.po_path("de").stat().st_mode) == 0o664
+    assert stat.S_IMODE(store.mo_path("de").stat().st_mode) == 0o644

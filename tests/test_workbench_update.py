@@ -5,12 +5,13 @@ from __future__ import annotations
 import gettext
 import io
 import re
+import stat
 
 import pytest
 from babel.messages.pofile import read_po
 
 from backoffice.i18n import catalogs
-from backoffice.workbench import store, update
+from backoffice.workbench import files, store, update
 
 
 @pytest.fixture
@@ -57,3 +58,15 @@ def test_an_up_to_date_catalog_is_left_alone(app):
     assert all(not added for added in report.added.values())
     assert all(not obsolete for obsolete in report.obsolete.values())
     assert {lang: store.po_path(lang).read_bytes() for lang in store.languages()} == before
+
+
+def test_an_update_keeps_the_modes_of_the_template_and_the_catalogs(app):
+    template, po = files.template_path(), store.po_path("de")
+    template.chmod(0o664)
+    po.chmod(0o664)
+    store.mo_path("de").chmod(0o640)
+    po.write_text(remove_entry(po.read_text(encoding="utf-8"), "Sign in"), encoding="utf-8")
+    update.update_from_code()
+    assert stat.S_IMODE(template.stat().st_mode) == 0o664
+    assert stat.S_IMODE(po.stat().st_mode) == 0o664
+    assert stat.S_IMODE(store.mo_path("de").stat().st_mode) == 0o640

@@ -17,5 +17,11 @@ The admin view (``backoffice/admin/translations.py``) only talks to this package
 - :mod:`.update`   ``update_from_code() -> UpdateReport`` (``added``, ``obsolete`` per
                    language), the same extract + update as ``flask translate``.
 - :mod:`.access`   ``languages_for(user)`` and ``may_edit(user, lang)``.
-- :mod:`.files`    paths, parsing, the file lock and the atomic writes the others share.
+- :mod:`.limits`   ``too_long(strings, form_labels) -> list[str]``: translations over
+                   ``TRANSLATION_MAX_LENGTH``, asked first by saves and uploads.
+- :mod:`.syntax`   ``problems(text, keep)``: the malformed lines of an uploaded ``.po``,
+                   with their numbers, before Babel reads it.
+- :mod:`.files`    paths, parsing, the file lock and the atomic writes the others share
+                   (through :mod:`backoffice.i18n.atomic`: modes kept, no temporary file
+                   left; ``remove_stale_temporaries(app)`` on start).
 """

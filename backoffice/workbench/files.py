@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +16,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from filelock import FileLock
-from flask import current_app
+from flask import Flask, current_app
 
-from backoffice.i18n import catalogs
+from backoffice.i18n import atomic, catalogs
 
 # Long enough for a compile under load, short enough that a stuck lock becomes an error page.
 LOCK_TIMEOUT = 30.0
@@ -53,6 +52,24 @@ def template_path() -> Path:
 def languages() -> list[str]:
     """The configured ``LANGUAGES`` that have a ``messages.po`` (English, the source, has none)."""
     return [code for code in current_app.config["LANGUAGES"] if po_path(code).is_file()]
+
+
+def remove_stale_temporaries(app: Flask) -> list[Path]:
+    """Delete the temporary files that killed catalog writes left (run once on start).
+
+    Cheap: one directory listing per language and translation directory, and the template's;
+    only names of our temporary files (:func:`backoffice.i18n.atomic.is_temporary`) older
+    than :data:`~backoffice.i18n.atomic.STALE_AFTER`, which no live write still holds.
+    """
+    directories = []
+    for entry in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";"):
+        if entry.strip():
+            root = Path(entry.strip())
+            root = root if root.is_absolute() else Path(app.root_path) / root
+            directories.extend(root.glob("*/LC_MESSAGES"))
+    template = app.config.get("TRANSLATION_TEMPLATE") or catalogs.TEMPLATE
+    directories.append(Path(template).parent)
+    return atomic.remove_stale(directories)
 
 
 def signature(path: Path) -> Signature | None:
@@ -111,8 +128,9 @@ def write_po_bytes(po: Path, data: bytes) -> None:
     compiled = catalogs.mo_bytes(read_po(io.BytesIO(data), abort_invalid=True))
     mo = po.with_suffix(".mo")
     previous_mo = mo.read_bytes() if mo.exists() else None
-    temporaries = [_temporary(mo, compiled)]
+    temporaries: list[Path] = []
     try:
+        temporaries.append(_temporary(mo, compiled))
         temporaries.append(_temporary(po, data))
         os.replace(temporaries[0], mo)
         try:
@@ -142,13 +160,8 @@ def _temporary(path: Path, data: bytes) -> Path:
     Processes notice a new ``.mo`` by its (mtime_ns, size, inode). Inode numbers are reused
     and the clock may not move between two quick saves, so the mtime is forced forward.
     """
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    temporary = Path(name)
+    temporary = atomic.temporary_beside(path, data)  # with the mode ``path`` has
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         before = signature(path)
         written = os.stat(temporary).st_mtime_ns
         if before is not None and written <= before[0]:

@@ -7,8 +7,10 @@
 - ``save_entry(lang, key, strings, fuzzy, base_version, user) -> SaveResult``: under the
   catalog's file lock, re-read the ``.po``; refuse with ``Conflict`` if the entry changed
   since ``base_version`` (unless it already holds what is being saved) and with
-  ``CheckFailed`` on blocking problems; write the ``.po`` and ``.mo`` atomically with
-  ``PO-Revision-Date`` and ``Last-Translator`` updated; write one audit entry and commit.
+  ``CheckFailed`` on blocking problems (a translation over ``TRANSLATION_MAX_LENGTH`` is
+  refused before the file lock is taken, see :mod:`.limits`); write the ``.po`` and ``.mo``
+  atomically with ``PO-Revision-Date`` and ``Last-Translator`` updated; write one audit
+  entry and commit.
 - ``history(lang, key)``: the entry's audit entries, newest first.
 
 Who commits: ``save_entry`` commits ``db.session`` itself, still under the file lock, so the
@@ -34,7 +36,7 @@ from backoffice import audit
 from backoffice.extensions import db
 from backoffice.i18n import catalogs
 from backoffice.models import AuditEntry
-from backoffice.workbench import checks, files, plurals
+from backoffice.workbench import checks, files, limits, plurals
 from backoffice.workbench.files import catalog_dir, languages, mo_path, po_path
 
 __all__ = [
@@ -233,6 +235,9 @@ def save_entry(
     strings = normalise(strings)
     fuzzy = bool(fuzzy)
     user_id, labels = getattr(user, "id", None), [form.label for form in plurals.forms(lang)]
+    too_long = limits.too_long(strings, labels)  # first: an overlong text costs nothing more
+    if too_long:
+        raise CheckFailed(too_long)
     path = po_path(lang)
     with files.locked(path):
         raw = path.read_bytes()

@@ -1,14 +1,17 @@
 """Download a language's ``.po`` and upload one back, validated, all or nothing.
 
 An upload is refused as a whole (and nothing is written) if it is too large, not UTF-8
-text, not a readable ``.po`` file, for another language or other plural forms, or if any
-entry fails the blocking checks. Only entries that exist in the catalog (same msgid and
-context) are merged, with their fuzzy flags; others are counted as ignored. An empty
-translation in the file never erases one in the catalog.
+text (a leading byte order mark is fine), has malformed lines (each named with its number,
+see :mod:`.syntax`), is for another language or other plural forms, or if any entry has a
+translation over ``TRANSLATION_MAX_LENGTH`` (:mod:`.limits`) or fails the blocking checks.
+Only entries that exist in the catalog (same msgid and context) are merged, with their
+fuzzy flags; others are counted as ignored. An empty translation in the file never erases
+one in the catalog.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import uuid
 from dataclasses import dataclass, field
@@ -18,10 +21,14 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from backoffice.extensions import db
 from backoffice.i18n import catalogs
-from backoffice.workbench import checks, files, plurals, store
+from backoffice.workbench import checks, files, limits, plurals, store, syntax
+
+# Malformed lines listed one by one before the rest are only counted (a page, not a dump).
+MAX_LINE_PROBLEMS = 20
 
 
 @dataclass
@@ -47,9 +54,9 @@ def export_po(lang: str) -> bytes:
 
 def import_po(lang: str, data: bytes, user: Any) -> ImportReport:
     """Validate ``data`` as a ``.po`` for ``lang`` and merge it; commits the audit entries."""
-    upload, problem = _read_upload(lang, data)
+    upload, problems = _read_upload(lang, data)
     if upload is None:
-        return ImportReport(problems=[problem])
+        return ImportReport(problems=problems)
     labels = [form.label for form in plurals.forms(lang)]
     path = files.po_path(lang)
     with files.locked(path):
@@ -86,42 +93,67 @@ def too_large(limit: int) -> str:
     return _("The file is larger than %(limit)d kB.", limit=limit // 1024)
 
 
-def _read_upload(lang: str, data: bytes) -> tuple[Catalog | None, tuple[str, str]]:
-    """The uploaded catalog, or None and the problem that refuses the whole file."""
+def _read_upload(lang: str, data: bytes) -> tuple[Catalog | None, list[tuple[str, str]]]:
+    """The uploaded catalog, or None and the problems that refuse the whole file.
+
+    Checked in this order, each step only on what passed the ones before: the size, text
+    (no NUL byte, no UTF-16), UTF-8 (a leading byte order mark is dropped), every line's
+    syntax (:mod:`.syntax`), Babel's reading, the declared charset and the language.
+    """
     limit = max_upload_bytes()
     whole_file = _("the file")
     if len(data) > limit:
-        return None, (whole_file, too_large(limit))
+        return None, [(whole_file, too_large(limit))]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, [(whole_file, _("The file is not UTF-8 text."))]
     if b"\x00" in data:
-        return None, (whole_file, _("The file contains binary data; a .po file is text."))
+        return None, [(whole_file, _("The file contains binary data; a .po file is text."))]
+    data = data.removeprefix(codecs.BOM_UTF8)  # editors on Windows start UTF-8 with one
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, (_("line %(line)d", line=line), _("The file is not UTF-8 text."))
+        return None, [(_("line %(line)d", line=line), _("The file is not UTF-8 text."))]
+    malformed, count = syntax.problems(text, keep=MAX_LINE_PROBLEMS)  # where Babel guesses
+    if malformed:
+        return None, _line_problems(malformed, count)
     try:
         upload = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as error:
         where = _("line %(line)d", line=error.lineno + 1)
-        return None, (where, _("The file is not a valid .po file here: %(line)s", line=error.line))
+        excerpt = error.line[: syntax.EXCERPT]
+        message = _("The file is not a valid .po file here: %(line)s", line=excerpt)
+        return None, [(where, message)]
     except Exception:  # Babel raises several types for malformed headers and lines
-        return None, (whole_file, _("The file cannot be read as a .po file."))
+        return None, [(whole_file, _("The file cannot be read as a .po file."))]
     if upload.charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
         message = _(
             "The file declares the encoding %(charset)s; it must be UTF-8.",
             charset=upload.charset,
         )
-        return None, (whole_file, message)
+        return None, [(whole_file, message)]
     if upload.locale is None:
-        return None, (whole_file, _("The file has no Language header."))
+        return None, [(whole_file, _("The file has no Language header."))]
     if str(upload.locale) != lang:
         message = _(
             "The file is for the language %(found)s, not %(lang)s.",
             found=str(upload.locale),
             lang=lang,
         )
-        return None, (whole_file, message)
-    return upload, ("", "")
+        return None, [(whole_file, message)]
+    return upload, []
+
+
+def _line_problems(found: list[tuple[int, str]], count: int) -> list[tuple[str, str]]:
+    """The malformed lines ``found`` as report rows, and a row counting the other ones."""
+    rows = [(_("line %(line)d", line=line), message) for line, message in found]
+    if count > len(found):
+        more = count - len(found)
+        summary = ngettext(
+            "%(num)d more line has a problem.", "%(num)d more lines have problems.", more
+        )
+        rows.append((_("the file"), summary))
+    return rows
 
 
 def _compare(upload: Catalog, catalog: Catalog, labels: list[str]) -> tuple[ImportReport, list]:
@@ -162,6 +194,10 @@ def _compare(upload: Catalog, catalog: Catalog, labels: list[str]) -> tuple[Impo
             continue
         if not any(strings):
             report.unchanged += 1
+            continue
+        too_long = limits.too_long(strings, labels)  # before the checks, never written
+        if too_long:
+            report.problems.extend((current.msgid, problem) for problem in too_long)
             continue
         result = checks.check(
             current.msgid, current.msgid_plural, strings, catalog.num_plurals, labels, single

@@ -1,0 +1,194 @@
+"""A translation over ``TRANSLATION_MAX_LENGTH`` is refused at once, in the editor and in uploads,
+before the checks, the catalog or Babel's writer (whose wrapping cost grows with the square of
+a long word) are reached; too large requests get a translated page, never a 500.
+
+Timings are measured in ``bench/``, not here: these tests prove the order of the work.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+
+import pytest
+from conftest import extract_csrf
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from backoffice.extensions import db
+from backoffice.i18n import catalogs
+from backoffice.models import AuditEntry
+from backoffice.workbench import checks, files, limits, store, transfer
+
+SIGN_IN = store.entry_key("Sign in", None)
+COMMENTS = store.entry_key("%(num)d comment", None)
+HUGE = "x" * 1_900_000  # the size that held a worker for 31 s and ended in a 500
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Language: de\\n"\n'
+    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+)
+
+
+@pytest.fixture
+def app_config(workbench_config):
+    return workbench_config
+
+
+@pytest.fixture
+def nothing_further(monkeypatch):
+    """Fail the test if the checks, Babel's .po writer or a catalog write are reached."""
+
+    def reached(*args, **kwargs):
+        raise AssertionError("an overlong translation went past the length limit")
+
+    monkeypatch.setattr(checks, "check", reached)
+    monkeypatch.setattr(catalogs, "write_po", reached)
+    monkeypatch.setattr(files, "write_po_bytes", reached)
+
+
+def translation_rows() -> int:
+    return db.session.query(AuditEntry).filter_by(object_type="Translation").count()
+
+
+def save(key: str, strings: list[str], user) -> store.SaveResult:
+    return store.save_entry("de", key, strings, False, store.get_entry("de", key).version, user)
+
+
+# -- the limit ----------------------------------------------------------------------------------
+def test_the_default_limit_is_a_thousand_characters(app):
+    assert app.config["TRANSLATION_MAX_LENGTH"] == limits.DEFAULT_MAX_LENGTH == 1000
+
+
+def test_a_translation_of_exactly_the_limit_is_saved(app, translator):
+    text = "Anmelden " * 111 + "A"  # 1000 characters
+    assert len(text) == 1000
+    assert save(SIGN_IN, [text], translator).changed
+    assert store.get_entry("de", SIGN_IN).strings == (text,)
+
+
+def test_the_limit_is_the_configured_one(app, translator):
+    app.config["TRANSLATION_MAX_LENGTH"] = 20
+    with pytest.raises(store.CheckFailed) as refused:
+        save(SIGN_IN, ["Anmelden beim Backoffice"], translator)
+    assert refused.value.problems == ["The translation is longer than 20 characters."]
+    assert save(SIGN_IN, ["Einloggen"], translator).changed
+
+
+# -- the editor's path --------------------------------------------------------------------------
+def test_an_overlong_translation_is_refused_before_anything_else(app, translator, nothing_further):
+    po, mo = store.po_path("de").read_bytes(), store.mo_path("de").read_bytes()
+    with pytest.raises(store.CheckFailed) as refused:
+        save(SIGN_IN, [HUGE], translator)
+    assert refused.value.problems == ["The translation is longer than 1,000 characters."]
+    assert store.po_path("de").read_bytes() == po and store.mo_path("de").read_bytes() == mo
+    assert translation_rows() == 0
+
+
+def test_an_overlong_plural_form_is_named(app, translator, nothing_further):
+    po = store.po_path("de").read_bytes()
+    with pytest.raises(store.CheckFailed) as refused:
+        save(COMMENTS, ["ein Kommentar", HUGE], translator)
+    assert refused.value.problems == ["Form 'other' is longer than 1,000 characters."]
+    assert store.po_path("de").read_bytes() == po
+
+
+# -- the upload's path --------------------------------------------------------------------------
+def test_an_overlong_translation_in_an_upload_is_refused(app, translator, nothing_further):
+    po = store.po_path("de").read_bytes()
+    data = (HEADER + f'msgid "Sign in"\nmsgstr "{HUGE}"\n').encode("utf-8")
+    assert len(data) <= app.config["TRANSLATION_UPLOAD_MAX_BYTES"]
+    report = transfer.import_po("de", data, translator)
+    assert report.problems == [("Sign in", "The translation is longer than 1,000 characters.")]
+    assert store.po_path("de").read_bytes() == po and translation_rows() == 0
+
+
+def test_an_overlong_plural_form_in_an_upload_is_named(app, translator, nothing_further):
+    po = store.po_path("de").read_bytes()
+    data = HEADER + (
+        'msgid "%(num)d comment"\nmsgid_plural "%(num)d comments"\n'
+        f'msgstr[0] "{"x" * 1001}"\nmsgstr[1] "%(num)d Kommentare"\n'
+    )
+    report = transfer.import_po("de", data.encode("utf-8"), translator)
+    assert report.problems == [("%(num)d comment", "Form 'one' is longer than 1,000 characters.")]
+    assert store.po_path("de").read_bytes() == po
+
+
+# -- through the pages: a clear message, never a 500 --------------------------------------------
+def edit(client, key: str, text: str, **headers: str):
+    url = f"/admin/translations/de/edit/?key={key}"
+    page = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="base_version" value="([^"]*)"', page).group(1)
+    data = {"csrf_token": extract_csrf(page), "base_version": version, "string-0": text}
+    return client.post(url, data=data, headers=headers)
+
+
+def upload(client, csrf, data: bytes, **headers: str):
+    # Encoded here: the test client would spool a large body to a file it never closes.
+    file = FileStorage(io.BytesIO(data), filename="de.po")
+    boundary, body = encode_multipart({"csrf_token": csrf(), "file": file})
+    return client.post(
+        "/admin/translations/de/upload",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=headers,
+    )
+
+
+def test_the_editor_names_the_limit(client, as_translator):
+    po = store.po_path("de").read_bytes()
+    response = edit(client, SIGN_IN, "x" * 1001)
+    assert response.status_code == 400
+    html = unescape(response.get_data(as_text=True))
+    assert "The translation is longer than 1,000 characters." in html
+    assert store.po_path("de").read_bytes() == po
+
+
+def test_a_huge_text_in_the_editor_is_refused_with_the_limit(client, as_translator):
+    # Werkzeug applies no per-field limit to urlencoded forms: up to MAX_CONTENT_LENGTH,
+    # the text reaches the save, which refuses it first thing.
+    po = store.po_path("de").read_bytes()
+    response = edit(client, SIGN_IN, HUGE)
+    assert response.status_code == 400
+    assert "The translation is longer than 1,000 characters." in response.get_data(as_text=True)
+    assert store.po_path("de").read_bytes() == po
+
+
+def test_an_editor_post_over_the_request_limit_gets_the_translated_too_large_page(
+    app, client, as_translator
+):
+    po = store.po_path("de").read_bytes()
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    response = edit(client, SIGN_IN, "x" * 100_000, **{"Accept-Language": "de"})
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "Datei zu groß" in html and "Die hochgeladene Datei ist größer" in html
+    assert store.po_path("de").read_bytes() == po
+
+
+def test_an_upload_over_the_upload_limit_is_refused_on_the_upload_page(client, as_translator, csrf):
+    po = store.po_path("de").read_bytes()
+    limit = transfer.max_upload_bytes()
+    response = upload(client, csrf, HEADER.encode() + b"#" * limit)
+    assert response.status_code == 400
+    assert f"The file is larger than {limit // 1024} kB." in response.get_data(as_text=True)
+    assert store.po_path("de").read_bytes() == po
+
+
+def test_an_upload_over_the_request_limit_gets_the_translated_too_large_page(
+    app, client, as_translator, csrf
+):
+    po = store.po_path("de").read_bytes()
+    token = csrf()
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    response = upload(client, lambda: token, b"#" * 100_000, **{"Accept-Language": "de"})
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "Datei zu groß" in html and "Die hochgeladene Datei ist größer" in html
+    assert store.po_path("de").read_bytes() == po
+
+
+@pytest.fixture
+def as_translator(login_as, translator):
+    return login_as(translator)
