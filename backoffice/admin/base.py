@@ -29,6 +29,7 @@ from backoffice.admin.paging import FastListMixin
 from backoffice.admin.rows import ROW_SLOT, render_rows
 from backoffice.extensions import db
 from backoffice.i18n.lookup import per_catalog
+from backoffice.i18n.text import InertText
 from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
 from backoffice.security.roles import can
@@ -145,6 +146,15 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
         #: Translated parts of the view's pages, per language and catalog (``per_catalog``).
         self._translated: dict[Any, tuple[Any, Any]] = {}
         super().__init__(model, db, **kwargs)
+
+    def get_filters(self) -> Any:
+        # Flask-Admin's filter script inserts a filter's name as HTML (and looks the filter up
+        # by it): a translated name must not be able to start a tag there.
+        filters = super().get_filters()
+        for flt in filters or ():
+            if not isinstance(flt.name, InertText):
+                flt.name = InertText(flt.name)
+        return filters
 
     def _get_filter_groups(self) -> Any:
         # Flask-Admin translates every filter's name, operation and options on every list page

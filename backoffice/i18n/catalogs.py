@@ -7,21 +7,22 @@ from the package's ``.po`` files and owned by us from then on).
 
 from __future__ import annotations
 
+import copy
 import io
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from gettext import c2py
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
+
+from backoffice.i18n import atomic
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BABEL_DIR = ROOT / "babel"
@@ -53,18 +54,11 @@ class CheckReport:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` via a temporary file and rename: never half a file.
+
+    The file keeps its mode (a new one gets 0666 less the umask); see :mod:`.atomic`.
+    """
+    atomic.write(path, data)
 
 
 def po_bytes(catalog: Catalog, **options: object) -> bytes:
@@ -75,10 +69,38 @@ def po_bytes(catalog: Catalog, **options: object) -> bytes:
 
 
 def mo_bytes(catalog: Catalog) -> bytes:
-    """``catalog`` compiled to ``.mo`` file contents (fuzzy entries left out)."""
+    """``catalog`` compiled to ``.mo`` file contents.
+
+    Fuzzy entries are left out, and so are translations that would break a page: placeholders
+    that do not match the source's (formatting them fails) or markup that differs from the
+    source's. Those show the source text until they are fixed (``flask translate check`` and
+    the workbench's checks name them).
+    """
+    broken = [message for message in catalog if message.id and breaks_pages(catalog, message)]
+    if broken:
+        catalog = copy.deepcopy(catalog)
+        for message in broken:
+            catalog.delete(message.id, context=message.context)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
+
+
+def breaks_pages(catalog: Catalog, message: Message) -> bool:
+    """True if a translation of ``message`` would fail to format or bring other markup."""
+    from backoffice.i18n.text import markup_of
+
+    ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    single = single_number_forms(catalog.plural_expr, catalog.num_plurals) if len(ids) > 1 else ()
+    for index, string in enumerate(strings):
+        if not string:
+            continue
+        if any(placeholder_mismatch(ids[-1], string, index in single)):
+            return True
+        if "<" in ids[-1] and markup_of(string) != markup_of(ids[-1]):
+            return True
+    return False
 
 
 def extract_catalog() -> Catalog:

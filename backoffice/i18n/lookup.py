@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from flask import Flask, g, has_app_context
+from flask import g, has_app_context
 from flask_babel import _get_current_context as babel_context
 from flask_babel import get_domain, get_locale, get_timezone
 
@@ -69,18 +69,6 @@ def translations() -> Any:
     state = _state()
     domain = state.__dict__.get("babel_domain") if state is not None else None
     return (domain or get_domain()).get_translations()
-
-
-def install_template_callables(app: Flask) -> None:
-    """Give templates' ``_``, ``ngettext``, ``pgettext`` and ``npgettext`` the fast lookup
-    (Flask-Babel installs the same callables over ``get_translations()``)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-    )
 
 
 def per_catalog(memo: dict[Any, tuple[Any, T]], make: Callable[[], T], key: Hashable = ()) -> T:

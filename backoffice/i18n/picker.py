@@ -3,6 +3,9 @@
 Flask-Admin's date fields and filters use bootstrap-daterangepicker 1.3, which shows English
 month and weekday names and buttons unless it is given a ``locale``. static/js/app.js hands
 it this data, taken from Babel's locale data and Flask-Admin's own catalog.
+
+The picker writes every one of these texts into its markup as HTML, so each is escaped here:
+a translator's "Apply" must show as text.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 
 from flask_admin.babel import gettext as admin_gettext
 from flask_babel import get_locale, pgettext
+from markupsafe import escape
 
 from backoffice.i18n.selectors import text_direction
 
@@ -23,12 +27,18 @@ def picker_locale() -> dict[str, Any]:
     return {
         "opens": "left" if text_direction() == "rtl" else "right",
         "locale": {
-            "applyLabel": admin_gettext("Apply"),
-            "cancelLabel": admin_gettext("Cancel"),
-            "fromLabel": pgettext("date range", "From"),
-            "toLabel": pgettext("date range", "To"),
-            "daysOfWeek": [short_days[(index + 6) % 7] for index in range(7)],  # Sunday first
-            "monthNames": [months[number] for number in range(1, 13)],
+            "applyLabel": _html(admin_gettext("Apply")),
+            "cancelLabel": _html(admin_gettext("Cancel")),
+            "fromLabel": _html(pgettext("date range", "From")),
+            "toLabel": _html(pgettext("date range", "To")),
+            # Sunday first
+            "daysOfWeek": [_html(short_days[(index + 6) % 7]) for index in range(7)],
+            "monthNames": [_html(months[number]) for number in range(1, 13)],
             "firstDay": (locale.first_week_day + 1) % 7,  # Babel: Monday = 0; picker: Sunday
         },
     }
+
+
+def _html(text: str) -> str:
+    """``text`` as the HTML the picker inserts (a plain string: JSON has no markup type)."""
+    return str(escape(text))

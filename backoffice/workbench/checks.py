@@ -2,14 +2,16 @@
 
 Blocking: printf and brace placeholders as in the source (a plural form may leave out the
 count, the rule ``flask translate check`` applies too), one string per plural form of the
-language, the same HTML tags. Warnings: leading or trailing whitespace and the closing
-punctuation differ. An empty string is "untranslated", never an error. Every message is a
-whole sentence in the UI language, translated when the check runs.
+language, the same HTML tags with the same attributes (parsed as a browser parses them; a
+source text without markup allows none). Every translation is shown as text anyway
+(``backoffice.i18n.text``); the tag check tells the translator early. Warnings: leading or
+trailing whitespace and the closing punctuation differ. An empty string is "untranslated",
+never an error. Every message is a whole sentence in the UI language, translated when the
+check runs.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +19,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from backoffice.i18n.catalogs import placeholder_mismatch
+from backoffice.i18n.text import markup_of, start_tag
 
-TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?\s*>")
 # Closing marks that mean the same across scripts (Arabic ؟, full-width CJK, Devanagari ।).
 ENDINGS = {
     ".": ".", "。": ".", "।": ".", "۔": ".", "．": ".",
@@ -118,13 +120,32 @@ def _check_placeholders(
         result.errors.append(text)
 
 
-def tags(text: str) -> Counter[str]:
-    """The HTML tags of ``text`` as a multiset of ``<name>`` and ``</name>``."""
-    return Counter(f"<{close}{name.lower()}>" for close, name in TAG.findall(text))
+def tags(text: str) -> Counter[str] | None:
+    """The HTML tags of ``text``, as a browser would parse them, as a multiset of ``<name …>``
+    (with the attributes, sorted) and ``</name>``; None if ``text`` holds an HTML comment or
+    declaration. Parsed, not matched by a pattern: ``<img/src=x onerror=…>`` is a tag too."""
+    found = markup_of(text)
+    if found is None:
+        return None
+    return Counter(
+        f"</{name}>" if kind == "end" else start_tag(name, list(attrs))
+        for (kind, name, attrs), count in found.items()
+        for _ in range(count)
+    )
 
 
 def _check_tags(result: CheckResult, source: str, string: str, form: str | None) -> None:
     expected, found = tags(source), tags(string)
+    if found is None:
+        if form is None:
+            text = _("The translation contains an HTML comment or declaration; remove it.")
+        else:
+            text = _(
+                "Form '%(form)s' contains an HTML comment or declaration; remove it.", form=form
+            )
+        result.errors.append(text)
+        return
+    expected = expected or Counter()
     for tag in sorted((expected - found).elements()):
         if form is None:
             result.errors.append(_("The tag %(tag)s is missing.", tag=tag))

@@ -31,13 +31,76 @@
     };
   }
 
+  // The Content-Security-Policy runs no inline script or handler, so what pages used to do in
+  // onclick/onsubmit attributes is wired here, by data attributes:
+  // - a[href="#"]: a control, not a link (menus, tabs, filters): never navigates;
+  // - [data-model-action]: a bulk action of Flask-Admin's list (its actions.js);
+  // - [data-confirm]: a form (or a button in one) asks first.
+  function wireControls() {
+    document.addEventListener("click", function (event) {
+      var target = event.target.closest ? event.target : event.target.parentElement;
+      if (!target || !target.closest) {
+        return;
+      }
+      var action = target.closest("[data-model-action]");
+      if (action && window.modelActions) {
+        event.preventDefault();
+        window.modelActions.execute(action.getAttribute("data-model-action"));
+        return;
+      }
+      var asking = target.closest("button[data-confirm], input[data-confirm]");
+      if (asking && !window.confirm(asking.getAttribute("data-confirm"))) {
+        event.preventDefault();
+        return;
+      }
+      if (target.closest("a[href='#']")) {
+        event.preventDefault();
+      }
+    }, true);  // capturing: Flask-Admin's dropdown script stops the click from bubbling
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      var question = form.getAttribute && form.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) {
+        event.preventDefault();
+      }
+    }, true);
+  }
+
+  // Flask-Admin's own templates (those we do not override) still carry inline handlers and
+  // javascript: links, which the policy refuses: a confirmation becomes data-confirm (its
+  // message read as text, never run), a javascript: link a control.
+  var INLINE_CONFIRM = /^\s*return\s+(?:faHelpers\.safeConfirm|confirm)\((['"])([\s\S]*)\1\);?\s*$/;
+
+  function adoptInlineHandlers() {
+    var handled = document.querySelectorAll("[onclick], [onsubmit]");
+    Array.prototype.forEach.call(handled, function (element) {
+      var code = element.getAttribute("onclick") || element.getAttribute("onsubmit") || "";
+      var match = INLINE_CONFIRM.exec(code);
+      if (match) {
+        element.setAttribute("data-confirm", match[2].replace(/\\(.)/g, "$1"));
+      }
+      element.removeAttribute("onclick");
+      element.removeAttribute("onsubmit");
+    });
+    var scripted = document.querySelectorAll("a[href^='javascript:']");
+    Array.prototype.forEach.call(scripted, function (link) {
+      link.setAttribute("href", "#");
+    });
+  }
+
   if (window.jQuery) {
     window.jQuery(localizeDatePickers);
   }
+  wireControls();
+
+  function ready() {
+    adoptInlineHandlers();
+    wireLanguageSwitchers();
+  }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", wireLanguageSwitchers);
+    document.addEventListener("DOMContentLoaded", ready);
   } else {
-    wireLanguageSwitchers();
+    ready();
   }
 })();
