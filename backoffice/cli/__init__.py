@@ -1,4 +1,4 @@
-"""Command-line interface: ``flask --app main users|seed|translate …``."""
+"""Command-line interface: ``flask --app main users|seed|translate|assets …``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from backoffice.cli import assets
     from backoffice.cli.seed import seed_command
     from backoffice.cli.translate import translate
     from backoffice.cli.users import users
@@ -13,3 +14,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(seed_command)
     app.cli.add_command(translate)
+    assets.install()  # `flask assets build` (Flask-Assets' group) builds through ours
