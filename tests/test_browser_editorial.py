@@ -18,7 +18,8 @@ from test_browser import ARTIFACTS, page, sign_in  # noqa: F401 (page: a fixture
 from backoffice import create_app
 from backoffice.accounts import create_user
 from backoffice.extensions import db
-from backoffice.models import Comment, Post
+from backoffice.models import Comment, Post, User
+from backoffice.moderation import set_comment_status
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser password"
@@ -124,6 +125,47 @@ def test_an_image_from_the_media_library_goes_into_a_post(page, desk):  # noqa: 
     with app.app_context():
         body = db.session.scalar(select(Post.body).where(Post.title == "With a kitten"))
     assert 'src="/media/kitten.png"' in body
+
+
+@pytest.mark.parametrize("backend", ["local", "s3"])
+def test_an_image_uploaded_in_the_editor_is_stored_served_and_offered(
+    page,  # noqa: F811
+    tmp_path,
+    request,
+    backend,
+):
+    storage = request.getfixturevalue("s3_media_config") if backend == "s3" else {}
+    app = _editorial_app(
+        tmp_path, lambda post: [], UPLOADS_DIR=str(tmp_path / "uploads"), **storage
+    )
+    with serving(app) as base:
+        sign_in(page, base, "edna", PASSWORD, "/admin/posts/new/")
+        page.wait_for_url(f"{base}/admin/posts/new/")
+        page.wait_for_selector("body[data-editor-ready=true]")
+        page.fill("input[name=title]", "Uploaded in the editor")
+        page.locator(".ck-editor__editable").click()
+        # What pasting or dropping a picture does: CKEditor's upload adapter posts the file.
+        page.evaluate(
+            """bytes => window.postEditor.execute("uploadImage", {
+                file: new File([new Uint8Array(bytes)], "pasted.png", {type: "image/png"})
+            })""",
+            list(PNG),
+        )
+        page.wait_for_selector(".ck-editor__editable img[src='/media/pasted.png']")
+        page.wait_for_function(
+            "document.querySelector('.ck-editor__editable img').naturalWidth === 1"
+        )  # served back by /media/ from the storage
+        page.click("input[type=submit][name=_continue_editing]")
+        page.wait_for_url("**/admin/posts/edit/**")
+        with app.app_context():
+            body = db.session.scalar(
+                select(Post.body).where(Post.title == "Uploaded in the editor")
+            )
+        assert 'src="/media/pasted.png"' in body
+        page.goto(f"{base}/admin/posts/new/")
+        page.wait_for_selector(
+            "[data-testid=media-picker] option[value='/media/pasted.png']", state="attached"
+        )
 
 
 def test_editor_shows_in_the_ui_language_and_arabic_writes_right_to_left(page, desk):  # noqa: F811
@@ -300,3 +342,56 @@ def test_the_lists_filter_search_sort_and_select_all_work_together(page, two_pos
     assert boxes.count() == 3
     assert all(boxes.nth(i).is_checked() for i in range(3))
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def stale_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """A live app with three pending comments, for pages that another moderator outruns."""
+    app = _editorial_app(
+        tmp_path_factory.mktemp("stale"),
+        lambda post: [
+            Comment(post=post, author_name=name, text=f"Comment by {name}")
+            for name in ("Ann", "Ben", "Cy")
+        ],
+    )
+    with serving(app) as base:
+        yield base, app
+
+
+def test_clicks_on_an_outdated_page_leave_comments_changed_meanwhile_alone(page, stale_queue):  # noqa: F811
+    base, app = stale_queue
+    sign_in(page, base, "edna", PASSWORD, "/admin/comments/?status=all")
+    page.wait_for_url(f"{base}/admin/comments/?status=all")
+
+    def meanwhile(names: list[str], status: str) -> None:  # another moderator's change
+        with app.app_context():
+            other = db.session.scalar(select(User).where(User.username == "otto")) or (
+                create_user(db.session, "otto", PASSWORD, ["editor"])
+            )
+            chosen = select(Comment.id).where(Comment.author_name.in_(names))
+            set_comment_status(db.session, db.session.scalars(chosen).all(), status, other)
+
+    def current() -> dict[str, str]:
+        with app.app_context():
+            return dict(db.session.execute(select(Comment.author_name, Comment.status)).all())
+
+    with app.app_context():
+        ids = dict(db.session.execute(select(Comment.author_name, Comment.id)).all())
+    # The quick button of a row shown as pending, which someone else has marked as spam since.
+    meanwhile(["Ann"], "spam")
+    with page.expect_navigation():
+        page.click(f"[data-testid=quick-approve-{ids['Ann']}]")
+    assert "changed by someone else since you saw it" in page.inner_text("body")
+    assert current()["Ann"] == "spam"
+    # A bulk action over one fresh row and one outdated one: only the fresh one changes.
+    meanwhile(["Cy"], "approved")
+    page.check(f"input[name=rowid][value='{ids['Ben']}']")
+    page.check(f"input[name=rowid][value='{ids['Cy']}']")
+    page.click("text=With selected")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("a.dropdown-item:text-is('Reject')")
+    text = page.inner_text("body")
+    assert "1 comment rejected." in text
+    assert "1 comment had been changed by someone else since you saw it" in text
+    assert current() == {"Ann": "spam", "Ben": "rejected", "Cy": "approved"}

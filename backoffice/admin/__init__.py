@@ -18,6 +18,7 @@ from backoffice.admin.reminders import ReminderView
 from backoffice.admin.tags import TagView
 from backoffice.admin.translations import TranslationsView
 from backoffice.admin.users import RoleView, UserView
+from backoffice.media import storage_of
 from backoffice.models import AuditEntry, Comment, Post, Reminder, Role, Tag, User
 
 
@@ -35,9 +36,7 @@ def init_app(app: Flask) -> Admin:
     admin.add_view(CommentView(Comment, name=_l("Comments"), endpoint="comments", category=blog))
     admin.add_view(TagView(Tag, name=_l("Tags"), endpoint="tags", category=blog))
     admin.add_view(
-        MediaView(
-            app.config["UPLOADS_DIR"], name=_l("Media library"), endpoint="media", category=blog
-        )
+        MediaView(storage_of(app), name=_l("Media library"), endpoint="media", category=blog)
     )
     admin.add_view(ReminderView(Reminder, name=_l("Reminders"), endpoint="reminders"))
     admin.add_view(UserView(User, name=_l("Users"), endpoint="users", category=people))

@@ -1,19 +1,19 @@
-"""The media library: Flask-Admin's FileAdmin over the uploads folder, on our rules.
+"""The media library: Flask-Admin's file view over the media storage, on our rules.
 
-Every path goes through the one resolver (``backoffice.media.paths``), every operation through
-the roles table, every upload through ``backoffice.media.files``. Two JSON endpoints serve
-the post editor (CKEditor's image list and SimpleUploadAdapter).
+The storage (``backoffice.media.storage``: the local folder or an S3 bucket) works with keys;
+every path goes through its resolver (``backoffice.media.paths``), every operation through the
+roles table, every upload through ``backoffice.media.files``. Two JSON endpoints serve the post
+editor (CKEditor's image list and SimpleUploadAdapter).
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, jsonify, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.fileadmin import BaseFileAdmin, FileAdmin, LocalFileStorage
+from flask_admin.contrib.fileadmin import BaseFileAdmin
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,7 +29,8 @@ from wtforms.validators import InputRequired, ValidationError
 from backoffice.admin.base import AdminForm, RoleGated
 from backoffice.errors import CSRF_MESSAGE
 from backoffice.extensions import csrf, login_manager
-from backoffice.media import files, paths, send_media
+from backoffice.media import files
+from backoffice.media.storage import MediaStorage
 
 #: View method -> the operation it performs in the roles table (``("media", operation)``).
 OPERATIONS = {
@@ -45,51 +46,6 @@ JSON_VIEWS = frozenset({"images_json", "editor_upload"})
 #: Views whose ``path`` argument names a folder (a file there is "not found").
 FOLDER_VIEWS = frozenset({"index_view", "upload", "mkdir"})
 IMAGE_LIST_LIMIT = 200
-
-
-class MediaStorage(LocalFileStorage):
-    """Local storage that lists only what is inside and does its changes by our rules."""
-
-    def get_base_path(self) -> str:
-        return paths.uploads_root()
-
-    def get_files(self, path: str, directory: str) -> list[tuple[str, str, bool, int, float]]:
-        base = paths.uploads_root()
-        items = []
-        for name in os.listdir(directory):
-            full = os.path.join(directory, name)
-            if name.startswith(".") or not paths.is_inside(base, full):
-                continue  # temporary upload files; symlinks that lead outside
-            try:
-                stat = os.stat(full)
-            except OSError:
-                continue  # a dangling symlink
-            rel_path = f"{path}/{name}" if path else name
-            items.append((name, rel_path, os.path.isdir(full), stat.st_size, stat.st_mtime))
-        return items
-
-    def make_dir(self, path: str, directory: str) -> None:
-        files.make_folder(path, directory)
-
-    def rename_path(self, src: Any, dst: Any) -> None:
-        files.rename_entry(str(src), os.path.basename(str(dst)))
-
-    def delete_file(self, file_path: Any) -> None:
-        if os.path.isdir(file_path) and not os.path.islink(file_path):
-            raise files.MediaError(_("Folders are deleted with their own delete button."))
-        os.remove(file_path)
-
-    def delete_tree(self, directory: str) -> None:
-        if os.path.islink(directory):
-            os.remove(directory)  # a link to a folder inside: remove the link, not the folder
-        else:
-            super().delete_tree(directory)
-
-    def send_file(self, file_path: Any) -> Response:
-        return send_media(str(file_path))
-
-    def write_file(self, path: Any, content: str) -> int:
-        raise files.MediaError(_("Files cannot be edited here."))
 
 
 class MediaUploadForm(AdminForm):
@@ -140,7 +96,7 @@ def _json_error(message: str, status: int = 400) -> tuple[Response, int]:
     return jsonify({"error": {"message": message}}), status
 
 
-class MediaView(RoleGated, FileAdmin):
+class MediaView(RoleGated, BaseFileAdmin):
     """The media library: authors list, download and upload; editors also rename, delete and
     create folders; nobody edits file contents."""
 
@@ -152,8 +108,10 @@ class MediaView(RoleGated, FileAdmin):
     column_labels = {"name": _l("Name"), "size": _l("Size"), "date": _l("Modified")}
     column_sortable_list = ("name", "size", "date")
 
-    def __init__(self, base_path: str, **kwargs: Any) -> None:
-        BaseFileAdmin.__init__(self, storage=MediaStorage(base_path), **kwargs)
+    storage: MediaStorage
+
+    def __init__(self, storage: MediaStorage, **kwargs: Any) -> None:
+        super().__init__(storage=storage, **kwargs)
         # This view checks the token itself, to answer the editor in JSON (see editor_upload).
         csrf.exempt(type(self).editor_upload)
 
@@ -198,8 +156,8 @@ class MediaView(RoleGated, FileAdmin):
             # Upstream reads os.path.basename(None) here and fails with a server error.
             return redirect(self.get_url(".index_view"))
         if name in FOLDER_VIEWS and kwargs.get("path") is not None:
-            folder = paths.resolve(kwargs["path"])
-            if folder is None or not os.path.isdir(folder):
+            folder = self.storage.resolve(kwargs["path"])
+            if folder is None or not self.storage.is_dir(folder):
                 self._not_found()
         return None
 
@@ -208,24 +166,25 @@ class MediaView(RoleGated, FileAdmin):
         abort(404, description=_("There is no such file or folder in the media library."))
 
     # --- paths: every operation of FileAdmin normalizes its path here -----------------------
+    # The storage's keys stand in for Flask-Admin's paths: the base path is "".
 
     def get_base_path(self) -> str:
-        return paths.uploads_root()
-
-    def is_in_folder(self, base_path: str, directory: Any) -> bool:
-        return paths.is_inside(os.path.realpath(base_path), str(directory))
+        return ""
 
     def is_accessible_path(self, path: str) -> bool:
-        return not path or paths.resolve(path) is not None
+        return not path or self.storage.resolve(path) is not None
+
+    def is_in_folder(self, base_path: str, directory: Any) -> bool:
+        # Upstream's string-prefix check, unused since _normalize_path is ours: the resolver.
+        return self.is_accessible_path(str(directory))
 
     def _normalize_path(self, path: str | None) -> tuple[str, str, str]:
-        base = self.get_base_path()
         if path is None:
-            return base, base, ""
-        full = paths.resolve(path, base)
-        if full is None or not os.path.exists(full):
+            return "", "", ""
+        key = self.storage.resolve(path)
+        if key is None or not self.storage.path_exists(key):
             self._not_found()
-        return base, full, path
+        return "", key, key
 
     # --- forms and uploads ---------------------------------------------------------------
 
@@ -236,7 +195,7 @@ class MediaView(RoleGated, FileAdmin):
         return MediaNameForm
 
     def _save_form_files(self, directory: str, path: str, form: Any) -> None:
-        stored = files.save_upload(form.upload.data, directory, files.ALLOWED_TYPES)
+        stored = files.save_upload(self.storage, form.upload.data, directory, files.ALLOWED_TYPES)
         # Flask-Admin's success message names form.upload.data.filename: show the stored name.
         form.upload.data.filename = f"{path}/{stored}" if path else stored
 
@@ -268,7 +227,7 @@ class MediaView(RoleGated, FileAdmin):
                 "name": rel_path.rsplit("/", 1)[-1],
                 "url": url_for("media_files.serve", filename=rel_path),
             }
-            for rel_path in files.list_images(IMAGE_LIST_LIMIT)
+            for rel_path in files.list_images(self.storage, IMAGE_LIST_LIMIT)
         ]
         return jsonify({"images": images})
 
@@ -293,7 +252,7 @@ class MediaView(RoleGated, FileAdmin):
         if upload is None:
             return _json_error(_("Choose a file to upload."))
         try:
-            stored = files.save_upload(upload, paths.uploads_root(), files.IMAGE_EXTENSIONS)
+            stored = files.save_upload(self.storage, upload, "", files.IMAGE_EXTENSIONS)
         except files.MediaError as error:
             return _json_error(str(error))
         return jsonify({"url": url_for("media_files.serve", filename=stored)})

@@ -1,8 +1,9 @@
-"""The media library's folder, its public read-only route and how its files are served.
+"""The media library's storage, its public read-only route and how its files are served.
 
 The admin view (``backoffice/admin/media.py``) manages the files; posts link to them under
-``/media/<path>``. Both go through one resolver (:mod:`backoffice.media.paths`) and one
-set of upload rules (:mod:`backoffice.media.files`).
+``/media/<path>``. Both go through one storage (:mod:`backoffice.media.storage`: the local
+``UPLOADS_DIR`` folder, or an S3-compatible bucket with ``MEDIA_STORAGE=s3``), one resolver
+(:mod:`backoffice.media.paths`) and one set of rules (:mod:`backoffice.media.files`).
 """
 
 from __future__ import annotations
@@ -10,59 +11,62 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, send_file
+from flask import Blueprint, Flask, abort, current_app
 from werkzeug.wrappers import Response
 
 from backoffice.media.files import DEFAULT_MAX_UPLOAD_BYTES, content_type
-from backoffice.media.paths import resolve
+from backoffice.media.storage import LocalStorage, MediaStorage
 
 bp = Blueprint("media_files", __name__)
-
-# Images never need to run anything. PDFs get no ``sandbox``: Chrome refuses to start its
-# PDF viewer in a sandboxed document (and drops the response's CSP for the viewer anyway).
-IMAGE_CSP = "default-src 'none'; sandbox"
-PDF_CSP = "default-src 'none'"
+STORAGES = ("local", "s3")
 
 
 @bp.route("/media/<path:filename>")
 def serve(filename: str) -> Response:
     """A stored image or PDF, for anyone (post bodies link here); 404 for everything else."""
-    path = resolve(filename)
-    if path is None or content_type(path) is None:
+    storage = current_storage()
+    key = storage.resolve(filename)
+    if key is None or content_type(key) is None:
         abort(404)
-    return send_media(path)
+    return storage.send_file(key)
 
 
-def send_media(path: str) -> Response:
-    """Send the stored file ``path`` (already resolved) with headers that stop browsers from
-    running it: accepted types inline with their own content type, anything else as a download.
-    """
-    if not os.path.isfile(path):
-        abort(404)
-    mimetype = content_type(path)
-    if mimetype is None:
-        response = send_file(path, mimetype="application/octet-stream", as_attachment=True)
-    else:
-        response = send_file(path, mimetype=mimetype)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = (
-        PDF_CSP if mimetype == "application/pdf" else IMAGE_CSP
-    )
-    return response
+def current_storage() -> MediaStorage:
+    """The current app's media storage."""
+    return storage_of(current_app)
+
+
+def storage_of(app: Flask) -> MediaStorage:
+    """``app``'s media storage (made by :func:`init_app`)."""
+    return app.extensions["media_storage"]
 
 
 def init_app(app: Flask) -> None:
-    """Check the media settings, create the uploads folder and register ``/media/``."""
-    uploads = Path(os.path.realpath(app.config["UPLOADS_DIR"]))
-    _refuse_unsafe_folder(app, uploads)
-    uploads.mkdir(parents=True, exist_ok=True)
+    """Check the media settings, open the storage and register ``/media/``."""
     limit = _size_limit(app.config.get("MEDIA_MAX_UPLOAD_BYTES"))
     app.config["MEDIA_MAX_UPLOAD_BYTES"] = limit
     # Requests carry a little more than the file (form fields, multipart boundaries).
     body_limit = app.config.get("MAX_CONTENT_LENGTH")
     if body_limit is not None and body_limit < limit + 64 * 1024:
         app.config["MAX_CONTENT_LENGTH"] = limit + 64 * 1024
+    app.extensions["media_storage"] = _open_storage(app)
     app.register_blueprint(bp)
+
+
+def _open_storage(app: Flask) -> MediaStorage:
+    kind = str(app.config.get("MEDIA_STORAGE") or "local").strip().lower()
+    if kind == "s3":
+        from backoffice.media.s3 import connect  # boto3 is imported only when it is used
+
+        return connect(app)
+    if kind != "local":
+        raise RuntimeError(
+            f"Refusing to start: MEDIA_STORAGE={kind!r} is unknown; choose {' or '.join(STORAGES)}."
+        )
+    uploads = Path(os.path.realpath(app.config["UPLOADS_DIR"]))
+    _refuse_unsafe_folder(app, uploads)
+    uploads.mkdir(parents=True, exist_ok=True)
+    return LocalStorage(str(app.config["UPLOADS_DIR"]))
 
 
 def _size_limit(value: object) -> int:

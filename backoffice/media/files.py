@@ -1,15 +1,16 @@
-"""What the media library accepts, and how files get in: allow-listed types, checked content,
-a size limit, safe names, atomic writes that never overwrite."""
+"""What the media library accepts, and how files get in and change: allow-listed types, checked
+content, a size limit, safe names, nothing ever replaced. The same rules for every storage
+backend (:mod:`backoffice.media.storage`): they only store."""
 
 from __future__ import annotations
 
-import errno
 import heapq
 import logging
 import os
+import posixpath
 import tempfile
 from collections.abc import Collection, Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from babel.units import format_unit
 from flask import current_app
@@ -17,7 +18,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from backoffice.media.paths import is_inside, uploads_root
+from backoffice.media.paths import clean_key
+
+if TYPE_CHECKING:
+    from backoffice.media.storage import MediaStorage
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,7 @@ IMAGE_EXTENSIONS: frozenset[str] = frozenset(
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 _HEAD_BYTES = 16
 _CHUNK = 64 * 1024
+_SPOOL_IN_MEMORY = 1024 * 1024
 _MAX_STEM = 100
 _MAX_NAME_ATTEMPTS = 1000
 
@@ -68,12 +73,6 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(b"%PDF-"):
         return "application/pdf"
     return None
-
-
-def sniff_file(path: str) -> str | None:
-    """:func:`sniff` applied to a stored file."""
-    with open(path, "rb") as handle:
-        return sniff(handle.read(_HEAD_BYTES))
 
 
 def human_size(size: int) -> str:
@@ -123,89 +122,93 @@ def safe_stem(filename: str) -> str:
     return stem or "upload"
 
 
-def save_upload(upload: object, directory: str, allowed: Collection[str]) -> str:
-    """Store an uploaded file (a Werkzeug ``FileStorage``) in ``directory``; return its name.
+def save_upload(
+    storage: MediaStorage, upload: object, folder: str, allowed: Collection[str]
+) -> str:
+    """Store an uploaded file (a Werkzeug ``FileStorage``) in the folder ``folder`` (a key; ""
+    is the top) of ``storage``; return the stored name.
 
     The name's extension must be allowed and the content must start with that type's magic
-    bytes, so an HTML page renamed to ``.png`` is refused. The file is written to a temporary
-    file in the same folder and linked into place only when complete: no half-written file is
-    ever visible, and an existing file is never overwritten — a free name (``photo-1.png``)
-    is picked instead.
+    bytes, so an HTML page renamed to ``.png`` is refused. The content is streamed to the
+    storage in chunks, never read whole into memory. An existing file is never replaced: the
+    storage takes the first free name of ``photo.png``, ``photo-1.png``, … (on the local
+    folder a complete temporary file is linked into place; on S3 a conditional put).
     """
     filename = getattr(upload, "filename", None) or ""
     stream: IO[bytes] | None = getattr(upload, "stream", None)
     ext = check_name(filename, allowed)
     if stream is None:
         raise MediaError(_("Choose a file to upload."))
-    if not os.path.isdir(directory) or not is_inside(uploads_root(), directory):
+    if not storage.is_dir(folder):
         raise MediaError(_("This folder does not exist in the media library."))
-    head = stream.read(_HEAD_BYTES)
-    if sniff(head) != ALLOWED_TYPES[ext]:
-        raise MediaError(
-            _(
-                "The content of “%(name)s” is not a %(type)s file.",
-                name=filename,
-                type=ext.upper(),
-            )
-        )
-    limit = max_upload_bytes()
-    fd, temp_path = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
+    body, size = _sized_body(stream, filename)
     try:
-        with os.fdopen(fd, "wb") as out:
-            size, data = 0, head
-            while data:
-                size += len(data)
-                if size > limit:
-                    raise MediaError(
-                        _(
-                            "“%(name)s” is larger than the limit of %(limit)s.",
-                            name=filename,
-                            limit=human_size(limit),
-                        )
-                    )
-                out.write(data)
-                data = stream.read(_CHUNK)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp_path, 0o644)  # mkstemp creates 0600; the web server may serve these
-        return _publish(temp_path, directory, safe_stem(filename), ext)
+        head = body.read(_HEAD_BYTES)
+        if sniff(head) != ALLOWED_TYPES[ext]:
+            raise MediaError(
+                _(
+                    "The content of “%(name)s” is not a %(type)s file.",
+                    name=filename,
+                    type=ext.upper(),
+                )
+            )
+        body.seek(0)
+        stored = storage.put_new(folder, safe_stem(filename), ext, body, size, ALLOWED_TYPES[ext])
     except OSError:
-        log.exception("could not store an upload in %s", directory)
+        log.exception("could not store an upload in %r", folder)
         raise MediaError(_("The file could not be saved. Please try again.")) from None
     finally:
-        _remove_quietly(temp_path)
+        if body is not stream:
+            body.close()
+    if stored is None:
+        raise MediaError(_("Too many files with this name; rename the file and try again."))
+    return stored
 
 
-def _publish(temp_path: str, directory: str, stem: str, ext: str) -> str:
-    """Give the complete temporary file its final, free name (never replacing a file)."""
-    for name in _candidate_names(stem, ext):
-        target = os.path.join(directory, name)
-        try:
-            os.link(temp_path, target)  # atomic, and fails if the name is taken
-        except FileExistsError:
-            continue
-        except OSError as error:
-            if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP):
-                raise
-            # A filesystem without hard links: rename instead (a tiny race, but still atomic).
-            if os.path.lexists(target):
-                continue
-            os.replace(temp_path, target)
-        return name
-    raise MediaError(_("Too many files with this name; rename the file and try again."))
+def _sized_body(stream: IO[bytes], filename: str) -> tuple[IO[bytes], int]:
+    """``stream`` at its start with its size, if it is within the limit.
+
+    Werkzeug spools uploads to a temporary file (small ones to memory), so the size is one
+    seek away. Anything else is copied, chunk by chunk, into a temporary file of our own.
+    """
+    limit = max_upload_bytes()
+    too_large = MediaError(
+        _(
+            "“%(name)s” is larger than the limit of %(limit)s.",
+            name=filename,
+            limit=human_size(limit),
+        )
+    )
+    if _seekable(stream) and stream.tell() == 0:
+        size = stream.seek(0, os.SEEK_END)
+        stream.seek(0)
+        if size > limit:
+            raise too_large
+        return stream, size
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
+    size = 0
+    while data := stream.read(_CHUNK):
+        size += len(data)
+        if size > limit:
+            spool.close()
+            raise too_large
+        spool.write(data)
+    spool.seek(0)
+    return spool, size
 
 
-def _candidate_names(stem: str, ext: str) -> Iterator[str]:
+def _seekable(stream: IO[bytes]) -> bool:
+    try:
+        return stream.seekable()
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def candidate_names(stem: str, ext: str) -> Iterator[str]:
+    """The names an upload may get, in order: ``photo.png``, ``photo-1.png``, …"""
     yield f"{stem}.{ext}"
     for number in range(1, _MAX_NAME_ATTEMPTS):
         yield f"{stem}-{number}.{ext}"
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def check_new_name(name: str) -> str:
@@ -217,61 +220,83 @@ def check_new_name(name: str) -> str:
     return name
 
 
-def rename_entry(source: str, new_name: str) -> None:
-    """Rename a file or folder within its folder.
+def rename_entry(storage: MediaStorage, key: str, new_name: str) -> None:
+    """Rename the file or folder ``key`` within its folder.
 
     Files keep an accepted type that matches their content (``photo.png`` cannot become
     ``photo.html``); nothing is ever replaced.
     """
     check_new_name(new_name)
-    target = os.path.join(os.path.dirname(source), new_name)
-    if os.path.lexists(target):
-        raise MediaError(_("“%(name)s” already exists.", name=new_name))
-    if not os.path.isdir(source):
-        wanted = content_type(new_name)
-        if wanted is None or wanted != sniff_file(source):
-            raise MediaError(
-                _(
-                    "A file keeps its type: “%(name)s” needs an extension that matches its "
-                    "content (accepted types: %(types)s).",
-                    name=new_name,
-                    types=describe_types(ALLOWED_TYPES),
-                )
-            )
+    target = posixpath.join(posixpath.dirname(key), new_name)
+    exists = MediaError(_("“%(name)s” already exists.", name=new_name))
+    if storage.path_exists(target):
+        raise exists
     try:
-        os.rename(source, target)
+        if not storage.is_dir(key):
+            wanted = content_type(new_name)
+            if wanted is None or wanted != sniff(storage.read_head(key, _HEAD_BYTES)):
+                raise MediaError(
+                    _(
+                        "A file keeps its type: “%(name)s” needs an extension that matches "
+                        "its content (accepted types: %(types)s).",
+                        name=new_name,
+                        types=describe_types(ALLOWED_TYPES),
+                    )
+                )
+        storage.move(key, target)
+    except FileExistsError:
+        raise exists from None
     except OSError:
-        log.exception("could not rename %s", source)
+        log.exception("could not rename %r", key)
         raise MediaError(_("“%(name)s” could not be renamed.", name=new_name)) from None
 
 
-def make_folder(parent: str, name: str) -> None:
-    """Create the folder ``name`` inside ``parent``."""
+def make_folder(storage: MediaStorage, parent: str, name: str) -> None:
+    """Create the folder ``name`` inside the folder ``parent`` (a key; "" is the top)."""
     check_new_name(name)
     try:
-        os.mkdir(os.path.join(parent, name))
+        storage.create_folder(posixpath.join(parent, name))
     except FileExistsError:
         raise MediaError(_("“%(name)s” already exists.", name=name)) from None
     except OSError:
-        log.exception("could not create folder %s in %s", name, parent)
+        log.exception("could not create folder %r in %r", name, parent)
         raise MediaError(_("The folder “%(name)s” could not be created.", name=name)) from None
 
 
-def list_images(limit: int) -> list[str]:
-    """Relative paths of the newest ``limit`` images in the uploads folder (any depth)."""
-    base = uploads_root()
-    found: list[tuple[float, str]] = []
-    for folder, subfolders, filenames in os.walk(base):  # never follows symlinked folders
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        for name in filenames:
-            if name.startswith(".") or extension(name) not in IMAGE_EXTENSIONS:
-                continue
-            path = os.path.join(folder, name)
-            if not is_inside(base, path):
-                continue
-            try:
-                modified = os.stat(path).st_mtime
-            except OSError:
-                continue  # a dangling symlink
-            found.append((modified, os.path.relpath(path, base).replace(os.sep, "/")))
-    return [path for _, path in heapq.nlargest(limit, found)]
+def delete_file(storage: MediaStorage, key: str) -> None:
+    """Delete the file ``key``; folders have their own button (:func:`delete_folder`)."""
+    try:
+        storage.remove_file(key)
+    except IsADirectoryError:
+        raise MediaError(_("Folders are deleted with their own delete button.")) from None
+    except OSError:
+        log.exception("could not delete %r", key)
+        name = posixpath.basename(key)
+        raise MediaError(_("“%(name)s” could not be deleted.", name=name)) from None
+
+
+def delete_folder(storage: MediaStorage, key: str) -> None:
+    """Delete the folder ``key`` with everything in it (never the top folder)."""
+    if not key:
+        raise MediaError(_("There is no such file or folder in the media library."))
+    try:
+        storage.remove_folder(key)
+    except OSError:
+        log.exception("could not delete the folder %r", key)
+        name = posixpath.basename(key)
+        raise MediaError(_("“%(name)s” could not be deleted.", name=name)) from None
+
+
+def is_hidden(key: str) -> bool:
+    """True for keys with a component that starts with a dot (temporary uploads, ``.git``)."""
+    return any(part.startswith(".") for part in key.split("/"))
+
+
+def list_images(storage: MediaStorage, limit: int) -> list[str]:
+    """Keys of the newest ``limit`` images in the media library (any depth)."""
+    found = (
+        (modified, key)
+        for key, modified in storage.iter_files()
+        if extension(key) in IMAGE_EXTENSIONS and not is_hidden(key) and clean_key(key) == key
+    )
+    return [key for _, key in heapq.nlargest(limit, found)]
