@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from sqlalchemy import event, literal_column
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 
 #: Requests that never write: every change in the app is a POST.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
@@ -57,3 +58,14 @@ def numbered(query: Any, limit: int, offset: int = 0) -> Any:
     """
     query = query.limit(literal_column(str(int(limit))))
     return query.offset(literal_column(str(int(offset)))) if offset else query
+
+
+def write_lock(session: Session) -> None:
+    """SQLite: take the database's write lock now (``BEGIN IMMEDIATE``), so that what this
+    transaction reads next stays true until it ends; other writers wait (busy timeout).
+    PostgreSQL locks rows instead (``FOR UPDATE`` in the queries that read them)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:  # after a write it holds the lock already
+            raw.execute("BEGIN IMMEDIATE")

@@ -38,6 +38,7 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
 from backoffice import audit
+from backoffice.database import write_lock
 from backoffice.ids import parse_id, parse_ids
 from backoffice.models import COMMENT_STATUSES, AuditEntry, Comment, User, counts
 from backoffice.models._time import utcnow
@@ -132,7 +133,7 @@ def undo_batch(session: Session, batch: str, moderator: User) -> tuple[int, int]
     batch that is unknown, not the moderator's or already undone, also when another undo of
     it is under way (this one waits for it to end).
     """
-    _write_lock(session)
+    write_lock(session)
     entries = session.execute(
         select(AuditEntry.object_id, AuditEntry.changes)
         .where(
@@ -182,7 +183,7 @@ def lock_comment(session: Session, comment: Comment) -> str | None:
     """Lock ``comment`` until the transaction ends and reload it; return its status now (the
     edit form compares it with the status the form showed before saving), None if it has
     been deleted meanwhile. Reloaded, its "old" values in the audit are the true ones."""
-    _write_lock(session)
+    write_lock(session)
     try:
         session.refresh(comment, with_for_update={"key_share": True})
     except InvalidRequestError:  # the row is gone
@@ -191,24 +192,13 @@ def lock_comment(session: Session, comment: Comment) -> str | None:
 
 
 # -- locks and the one UPDATE -----------------------------------------------------------------
-def _write_lock(session: Session) -> None:
-    """SQLite: take the database's write lock now (``BEGIN IMMEDIATE``), so that what this
-    transaction reads next stays true until it ends; other writers wait (busy timeout).
-    PostgreSQL locks rows instead (``FOR UPDATE`` in the queries)."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:  # after a write it holds the lock already
-            raw.execute("BEGIN IMMEDIATE")
-
-
 def _locked(session: Session, ids: list[int]) -> dict[int, Row[Any]]:
     """The comments ``ids`` as they are now, locked until the transaction ends: PostgreSQL
     locks the rows in id order (so changes of overlapping sets queue instead of deadlocking),
     SQLite is under the write lock taken first."""
     if not ids:
         return {}
-    _write_lock(session)
+    write_lock(session)
     moderator = select(User.username).where(User.id == COMMENTS.c.moderated_by_id)
     query = (
         select(

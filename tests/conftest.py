@@ -32,6 +32,7 @@ from backoffice.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 from backoffice.i18n import catalogs
 from backoffice.models import User
+from backoffice.workbench import revisions
 from config import TestingConfig
 
 
@@ -87,6 +88,7 @@ def _prepare_database(app: Flask) -> None:
     tables = ", ".join(t.name for t in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.session.commit()
+    revisions.refresh(db.session)  # the catalogs just emptied: no process may serve old ones
 
 
 def _isolate_request_globals() -> None:

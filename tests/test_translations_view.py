@@ -1,7 +1,8 @@
 """The translation workbench's admin pages (SPEC §5): who may open what, and what each page does.
 
-Every test works on a private copy of the catalogs (``catalog_copy``); the engine behind the
-pages (``backoffice.workbench``) has its own tests.
+Every test works on a private copy of the catalogs (``catalog_copy``), which a language's
+first use imports into the database; no page writes a file. The engine behind the pages
+(``backoffice.workbench``) has its own tests.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from catalog_state import database_state, files_state
 from conftest import extract_csrf
 from sqlalchemy import select
 
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, User
-from backoffice.workbench import store
+from backoffice.workbench import files, store, transfer
 
 PENDING = "%(num)d pending"  # a plural entry, shown in the post list
 SINGULAR = "Choose a language from the list."  # a singular entry, a profile form error
@@ -37,7 +39,8 @@ def po_file(catalogs: Path, lang: str) -> Path:
 
 
 def rewrite(catalogs: Path, lang: str, change) -> None:
-    """Apply ``change(catalog)`` to a catalog copy and compile it, as a translator's tool would."""
+    """Apply ``change(catalog)`` to a catalog copy and compile it, as a developer would before
+    the language's first use imports it."""
     path = po_file(catalogs, lang)
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
@@ -107,10 +110,10 @@ def test_translator_for_german_cannot_write_french(client, as_german_translator,
         "restore": f"/admin/translations/fr/restore/?key={key}",
         "upload": "/admin/translations/fr/upload",
     }[action]
-    before = po_file(Path(store.catalog_dir()), "fr").read_bytes()
+    before = database_state("fr"), files_state()
     data = {"csrf_token": csrf(), "string-0": "Piraté", "base_version": "x", "audit_id": "1"}
     assert client.post(url, data=data).status_code == 403
-    assert po_file(Path(store.catalog_dir()), "fr").read_bytes() == before
+    assert (database_state("fr"), files_state()) == before
 
 
 def test_translator_for_german_may_open_german_pages(client, as_german_translator):
@@ -237,6 +240,7 @@ def test_editor_has_a_labelled_field_per_arabic_plural_form(client, login_as):
 def test_saving_a_translation_writes_it_and_says_so(client, as_german_translator, catalog_copy):
     blank(catalog_copy, "de", SINGULAR)
     page = client.get(edit_url("de", SINGULAR)).get_data(as_text=True)
+    before = files_state()
     response = client.post(
         edit_url("de", SINGULAR), data={**form_of(page), "string-0": "Sprache wählen."}
     )
@@ -245,6 +249,21 @@ def test_saving_a_translation_writes_it_and_says_so(client, as_german_translator
     assert "The translation has been saved." in client.get(response.headers["Location"]).get_data(
         as_text=True
     )
+    assert files_state() == before  # in the database only: no .po or .mo written
+
+
+def test_the_pages_show_the_database_not_the_files(client, as_german_translator):
+    page = client.get(edit_url("de", SINGULAR)).get_data(as_text=True)
+    client.post(edit_url("de", SINGULAR), data={**form_of(page), "string-0": "Sprache wählen."})
+    # The file is as the repository has it.
+    assert "Wählen Sie eine Sprache" in files.po_path("de").read_text(encoding="utf-8")
+    listed_page = client.get("/admin/translations/de/?q=Choose+a+language").get_data(as_text=True)
+    assert "Sprache wählen." in listed_page
+    assert ">Sprache wählen.</textarea>" in client.get(edit_url("de", SINGULAR)).get_data(
+        as_text=True
+    )
+    download = client.get("/admin/translations/de/download").get_data(as_text=True)
+    assert 'msgid "Choose a language from the list."\nmsgstr "Sprache wählen."' in download
 
 
 def test_save_and_next_opens_the_next_untranslated_entry(client, login_as, catalog_copy):
@@ -259,7 +278,7 @@ def test_save_and_next_opens_the_next_untranslated_entry(client, login_as, catal
 
 
 def add_entry(catalogs: Path, lang: str, msgid: str) -> None:
-    """Give ``lang``'s catalog copy a new, untranslated entry (as "update from code" would)."""
+    """Give ``lang``'s catalog copy a new, untranslated entry (as ``translate update`` would)."""
     rewrite(catalogs, lang, lambda catalog: catalog.add(msgid, "", [("templates/x.html", 1)]))
 
 
@@ -363,13 +382,13 @@ def test_history_shows_changes_and_restores_an_old_value(client, login_as):
 
 def test_restoring_an_unknown_history_row_changes_nothing(client, login_as, csrf):
     login_as("admin")
-    before = po_file(Path(store.catalog_dir()), "de").read_bytes()
+    before = database_state("de")
     response = client.post(
         f"/admin/translations/de/restore/?key={key_of('de', SINGULAR)}",
         data={"csrf_token": csrf(), "audit_id": "999999", "base_version": "x"},
     )
     assert response.status_code == 303
-    assert po_file(Path(store.catalog_dir()), "de").read_bytes() == before
+    assert database_state("de") == before
 
 
 # -- download and upload -----------------------------------------------------------------------
@@ -391,9 +410,8 @@ def upload(client, csrf, lang: str, data: bytes):
 
 
 def german_po(change) -> bytes:
-    """The German catalog copy as a file, with ``change`` applied."""
-    with po_file(Path(store.catalog_dir()), "de").open("rb") as handle:
-        catalog = read_po(handle, locale="de")
+    """The German catalog as downloaded, with ``change`` applied (as a translator's tool would)."""
+    catalog = read_po(io.BytesIO(transfer.export_po("de")), locale="de")
     change(catalog)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100)
@@ -423,21 +441,21 @@ def _say(text: str):
 def test_a_bad_upload_is_refused_per_entry_and_nothing_is_written(client, login_as, csrf, data):
     login_as("admin")
     if data == "french":
-        data = po_file(Path(store.catalog_dir()), "fr").read_bytes()
+        data = transfer.export_po("fr")
     elif data == "broken placeholder":
         data = german_po(_break_placeholder)
-    before = po_file(Path(store.catalog_dir()), "de").read_bytes()
+    before = database_state("de"), files_state()
 
     response = upload(client, csrf, "de", data)
 
     assert response.status_code == 400
     assert 'data-testid="problem"' in response.get_data(as_text=True)
-    assert po_file(Path(store.catalog_dir()), "de").read_bytes() == before
+    assert (database_state("de"), files_state()) == before
 
 
 def test_a_malformed_upload_names_each_line_and_quotes_it_as_text(client, login_as, csrf):
     login_as("admin")
-    before = po_file(Path(store.catalog_dir()), "de").read_bytes()
+    before = database_state("de")
     data = german_po(_say("Bitte.")).replace(
         b'msgid "Choose a language from the list."\nmsgstr "Bitte."',
         b'msgid "Choose a language from the list."\nmsgstr <img src=x onerror=alert(1)>',
@@ -452,14 +470,16 @@ def test_a_malformed_upload_names_each_line_and_quotes_it_as_text(client, login_
     assert rows[0][1] == (
         "A text must be in double quotes: msgstr &lt;img src=x onerror=alert(1)&gt;"
     )
-    assert po_file(Path(store.catalog_dir()), "de").read_bytes() == before
+    assert database_state("de") == before
 
 
 def test_a_valid_upload_is_merged(client, login_as, csrf):
     login_as("admin")
-    response = upload(client, csrf, "de", german_po(_say("Bitte eine Sprache wählen.")))
+    data, before = german_po(_say("Bitte eine Sprache wählen.")), files_state()
+    response = upload(client, csrf, "de", data)
     assert response.status_code == 303
     assert store.get_entry("de", key_of("de", SINGULAR)).strings == ("Bitte eine Sprache wählen.",)
+    assert files_state() == before
 
 
 def test_an_empty_or_too_large_upload_is_refused(app, client, login_as, csrf):
@@ -473,13 +493,19 @@ def test_an_empty_or_too_large_upload_is_refused(app, client, login_as, csrf):
 
 
 # -- update from code --------------------------------------------------------------------------
-def test_admin_updates_from_code_and_sees_the_report(client, login_as, csrf):
+def test_admin_updates_from_code_and_sees_the_report(client, login_as, csrf, catalog_copy):
+    rewrite(catalog_copy, "de", lambda catalog: catalog.delete(SINGULAR))
     login_as("admin")
+    before = files_state()
     response = client.post(
         "/admin/translations/update", data={"csrf_token": csrf(), "confirm": "1"}
     )
     assert response.status_code == 200
-    assert 'data-testid="update-report"' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    report = html.split('data-testid="report-de"')[1].split("</section>")[0]
+    assert "1 text added." in report and f"<code>{SINGULAR}</code>" in report
+    assert store.get_entry("de", key_of("de", SINGULAR)).state == "untranslated"
+    assert files_state() == before  # neither the template nor a catalog file is written
 
 
 def test_update_needs_the_buttons_confirmation(client, login_as, csrf):
@@ -556,7 +582,7 @@ def test_hostile_posts_on_workbench_forms_are_harmless(client, login_as, csrf):
     login_as("admin")
     token = csrf()
     key = key_of("de", SINGULAR)
-    before = po_file(Path(store.catalog_dir()), "de").read_bytes()
+    before = database_state("de"), files_state()
     for value in HOSTILE:
         data = {"csrf_token": token, "base_version": value, "audit_id": value, "action": value,
                 "string-0": value, "string-1": value, "fuzzy": value, "file": value}  # fmt: skip
@@ -568,4 +594,4 @@ def test_hostile_posts_on_workbench_forms_are_harmless(client, login_as, csrf):
         for url in urls:
             assert client.post(url, data=data).status_code < 500, (url, value[:20])
     # Every hostile save was built on a wrong base version: none of them went through.
-    assert po_file(Path(store.catalog_dir()), "de").read_bytes() == before
+    assert (database_state("de"), files_state()) == before

@@ -1,6 +1,6 @@
 """A translation over ``TRANSLATION_MAX_LENGTH`` is refused at once, in the editor and in uploads,
-before the checks, the catalog or Babel's writer (whose wrapping cost grows with the square of
-a long word) are reached; too large requests get a translated page, never a 500.
+before the checks, the catalog's rows or Babel's writer (whose wrapping cost grows with the
+square of a long word) are reached; too large requests get a translated page, never a 500.
 
 Timings are measured in ``bench/``, not here: these tests prove the order of the work.
 """
@@ -12,14 +12,13 @@ import re
 from html import unescape
 
 import pytest
+from catalog_state import database_state, files_state, translation_rows
 from conftest import extract_csrf
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from backoffice.extensions import db
 from backoffice.i18n import catalogs
-from backoffice.models import AuditEntry
-from backoffice.workbench import checks, files, limits, store, transfer
+from backoffice.workbench import checks, limits, revisions, store, transfer
 
 SIGN_IN = store.entry_key("Sign in", None)
 COMMENTS = store.entry_key("%(num)d comment", None)
@@ -37,19 +36,27 @@ def app_config(workbench_config):
 
 
 @pytest.fixture
-def nothing_further(monkeypatch):
-    """Fail the test if the checks, Babel's .po writer or a catalog write are reached."""
+def unchanged(app):
+    """A check that the German catalog (database and files) is as it was when the test began."""
+    before = database_state("de"), files_state()
+
+    def check() -> bool:
+        return (database_state("de"), files_state()) == before and translation_rows() == 0
+
+    return check
+
+
+@pytest.fixture
+def nothing_further(monkeypatch, unchanged):
+    """Fail the test if the checks, Babel's .po writer or a write of the catalog are reached."""
 
     def reached(*args, **kwargs):
         raise AssertionError("an overlong translation went past the length limit")
 
     monkeypatch.setattr(checks, "check", reached)
     monkeypatch.setattr(catalogs, "write_po", reached)
-    monkeypatch.setattr(files, "write_po_bytes", reached)
-
-
-def translation_rows() -> int:
-    return db.session.query(AuditEntry).filter_by(object_type="Translation").count()
+    monkeypatch.setattr(store, "set_translation", reached)
+    monkeypatch.setattr(revisions, "new_revision", reached)
 
 
 def save(key: str, strings: list[str], user) -> store.SaveResult:
@@ -77,42 +84,48 @@ def test_the_limit_is_the_configured_one(app, translator):
 
 
 # -- the editor's path --------------------------------------------------------------------------
-def test_an_overlong_translation_is_refused_before_anything_else(app, translator, nothing_further):
-    po, mo = store.po_path("de").read_bytes(), store.mo_path("de").read_bytes()
+def test_an_overlong_translation_is_refused_before_anything_else(
+    app, translator, nothing_further, unchanged, monkeypatch
+):
+    version = store.get_entry("de", SIGN_IN).version
+
+    def reached(*args, **kwargs):
+        raise AssertionError("an overlong translation was looked up")
+
+    monkeypatch.setattr(store, "locked_catalog", reached)  # not even a row lock
     with pytest.raises(store.CheckFailed) as refused:
-        save(SIGN_IN, [HUGE], translator)
+        store.save_entry("de", SIGN_IN, [HUGE], False, version, translator)
     assert refused.value.problems == ["The translation is longer than 1,000 characters."]
-    assert store.po_path("de").read_bytes() == po and store.mo_path("de").read_bytes() == mo
-    assert translation_rows() == 0
+    monkeypatch.undo()
+    assert unchanged()
 
 
-def test_an_overlong_plural_form_is_named(app, translator, nothing_further):
-    po = store.po_path("de").read_bytes()
+def test_an_overlong_plural_form_is_named(app, translator, nothing_further, unchanged):
     with pytest.raises(store.CheckFailed) as refused:
         save(COMMENTS, ["ein Kommentar", HUGE], translator)
     assert refused.value.problems == ["Form 'other' is longer than 1,000 characters."]
-    assert store.po_path("de").read_bytes() == po
+    assert unchanged()
 
 
 # -- the upload's path --------------------------------------------------------------------------
-def test_an_overlong_translation_in_an_upload_is_refused(app, translator, nothing_further):
-    po = store.po_path("de").read_bytes()
+def test_an_overlong_translation_in_an_upload_is_refused(
+    app, translator, nothing_further, unchanged
+):
     data = (HEADER + f'msgid "Sign in"\nmsgstr "{HUGE}"\n').encode("utf-8")
     assert len(data) <= app.config["TRANSLATION_UPLOAD_MAX_BYTES"]
     report = transfer.import_po("de", data, translator)
     assert report.problems == [("Sign in", "The translation is longer than 1,000 characters.")]
-    assert store.po_path("de").read_bytes() == po and translation_rows() == 0
+    assert unchanged()
 
 
-def test_an_overlong_plural_form_in_an_upload_is_named(app, translator, nothing_further):
-    po = store.po_path("de").read_bytes()
+def test_an_overlong_plural_form_in_an_upload_is_named(app, translator, nothing_further, unchanged):
     data = HEADER + (
         'msgid "%(num)d comment"\nmsgid_plural "%(num)d comments"\n'
         f'msgstr[0] "{"x" * 1001}"\nmsgstr[1] "%(num)d Kommentare"\n'
     )
     report = transfer.import_po("de", data.encode("utf-8"), translator)
     assert report.problems == [("%(num)d comment", "Form 'one' is longer than 1,000 characters.")]
-    assert store.po_path("de").read_bytes() == po
+    assert unchanged()
 
 
 # -- through the pages: a clear message, never a 500 --------------------------------------------
@@ -136,57 +149,54 @@ def upload(client, csrf, data: bytes, **headers: str):
     )
 
 
-def test_the_editor_names_the_limit(client, as_translator):
-    po = store.po_path("de").read_bytes()
+def test_the_editor_names_the_limit(client, as_translator, unchanged):
     response = edit(client, SIGN_IN, "x" * 1001)
     assert response.status_code == 400
     html = unescape(response.get_data(as_text=True))
     assert "The translation is longer than 1,000 characters." in html
-    assert store.po_path("de").read_bytes() == po
+    assert unchanged()
 
 
-def test_a_huge_text_in_the_editor_is_refused_with_the_limit(client, as_translator):
+def test_a_huge_text_in_the_editor_is_refused_with_the_limit(client, as_translator, unchanged):
     # Werkzeug applies no per-field limit to urlencoded forms: up to MAX_CONTENT_LENGTH,
     # the text reaches the save, which refuses it first thing.
-    po = store.po_path("de").read_bytes()
     response = edit(client, SIGN_IN, HUGE)
     assert response.status_code == 400
     assert "The translation is longer than 1,000 characters." in response.get_data(as_text=True)
-    assert store.po_path("de").read_bytes() == po
+    assert unchanged()
 
 
 def test_an_editor_post_over_the_request_limit_gets_the_translated_too_large_page(
-    app, client, as_translator
+    app, client, as_translator, unchanged
 ):
-    po = store.po_path("de").read_bytes()
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     response = edit(client, SIGN_IN, "x" * 100_000, **{"Accept-Language": "de"})
     assert response.status_code == 413
     html = response.get_data(as_text=True)
     assert "Datei zu groß" in html and "Die hochgeladene Datei ist größer" in html
-    assert store.po_path("de").read_bytes() == po
+    assert unchanged()
 
 
-def test_an_upload_over_the_upload_limit_is_refused_on_the_upload_page(client, as_translator, csrf):
-    po = store.po_path("de").read_bytes()
+def test_an_upload_over_the_upload_limit_is_refused_on_the_upload_page(
+    client, as_translator, csrf, unchanged
+):
     limit = transfer.max_upload_bytes()
     response = upload(client, csrf, HEADER.encode() + b"#" * limit)
     assert response.status_code == 400
     assert f"The file is larger than {limit // 1024} kB." in response.get_data(as_text=True)
-    assert store.po_path("de").read_bytes() == po
+    assert unchanged()
 
 
 def test_an_upload_over_the_request_limit_gets_the_translated_too_large_page(
-    app, client, as_translator, csrf
+    app, client, as_translator, csrf, unchanged
 ):
-    po = store.po_path("de").read_bytes()
     token = csrf()
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     response = upload(client, lambda: token, b"#" * 100_000, **{"Accept-Language": "de"})
     assert response.status_code == 413
     html = response.get_data(as_text=True)
     assert "Datei zu groß" in html and "Die hochgeladene Datei ist größer" in html
-    assert store.po_path("de").read_bytes() == po
+    assert unchanged()
 
 
 @pytest.fixture

@@ -3,12 +3,14 @@
 The app runs under gunicorn with two workers, on a database file (or the PostgreSQL test
 database) and a private copy of the catalogs; requests go over fresh connections, so the
 kernel spreads them over the workers, told apart by their ``X-Worker-Pid`` header (set only by
-``tests/live_app.py``).
+``tests/live_app.py``). The save goes to the database; each worker learns of the new revision
+on its next request (SQLite: a read; PostgreSQL: ``LISTEN``) and no file is written.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import socket
@@ -21,7 +23,10 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+import pytest
+from catalog_state import instance
 from conftest import DATABASE_URL, IS_SQLITE, PASSWORD
+from sqlalchemy import create_engine, text
 
 from backoffice import create_app
 from backoffice.accounts import create_user, ensure_roles
@@ -115,11 +120,37 @@ def title(page: str) -> str:
     return html.unescape(re.search(r"<h1[^>]*>([^<]*)</h1>", page).group(1)).strip()
 
 
-def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy):
+def catalog_files(translations: Path) -> dict[Path, tuple[bytes, int]]:
+    paths = sorted(translations.glob("*/LC_MESSAGES/*.[mp]o"))
+    return {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in paths}
+
+
+def saved_in_database(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            query = "SELECT strings FROM catalog_entries WHERE lang = 'de' AND msgid = 'Sign in'"
+            strings = connection.execute(text(query)).scalar_one()
+    finally:
+        engine.dispose()
+    return json.loads(strings) if isinstance(strings, str) else strings
+
+
+@pytest.mark.parametrize("synced", [False, True], ids=["first use imports", "after translate sync"])
+def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy, synced):
+    url = prepare_database(request, tmp_path)
+    if synced:  # the release step: every worker starts on the database's catalogs
+        release = instance(url, catalog_copy)
+        with release.app_context():  # else the CLI would run in the test's app, if it has one
+            result = release.test_cli_runner().invoke(args=["translate", "sync"])
+            db.session.remove()
+            db.engine.dispose()
+        assert result.exit_code == 0, result.output
+    files_before = catalog_files(catalog_copy)
     port = free_port()
     env = {
         **os.environ,
-        "LIVE_DATABASE_URL": prepare_database(request, tmp_path),
+        "LIVE_DATABASE_URL": url,
         "LIVE_TRANSLATIONS": str(catalog_copy),
         "LIVE_TEMPLATE": str(catalog_copy.parent / "messages.pot"),
         "LIVE_UPLOADS": str(tmp_path / "uploads"),
@@ -151,6 +182,8 @@ def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy)
         assert "The translation has been saved." in saved
 
         assert {title(page) for page in sign_in_pages_by_worker(visitor).values()} == {NEW}
+        assert saved_in_database(url) == [NEW]
+        assert catalog_files(catalog_copy) == files_before  # no .po or .mo written
     finally:
         process.terminate()
         try:

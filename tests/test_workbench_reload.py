@@ -1,13 +1,24 @@
-"""A saved translation is served on the next request, in this process and in others."""
+"""A saved translation is served on the next request, in this process and in others, from the
+database; a language the database does not hold yet is served from its ``.mo`` files."""
 
 from __future__ import annotations
 
+import gettext
 import multiprocessing
+import shutil
+import threading
+from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
+from catalog_state import instance, shared_database
+from conftest import IS_SQLITE
 
-from backoffice import create_app
-from backoffice.workbench import store
+from backoffice.accounts import create_user
+from backoffice.extensions import db
+from backoffice.i18n import catalogs
+from backoffice.models import TranslationCatalog
+from backoffice.workbench import compiled, files, revisions, store
 
 SIGN_IN = store.entry_key("Sign in", None)
 GERMAN = {"Accept-Language": "de"}
@@ -35,45 +46,97 @@ def test_the_next_request_shows_a_saved_translation(client, translator):
     assert "Wieder anmelden" in sign_in_page(client)
 
 
-def test_another_app_of_the_process_sees_it_too(app, client, translator):
-    directory = app.config["BABEL_TRANSLATION_DIRECTORIES"]
-    other = create_app("testing", BABEL_TRANSLATION_DIRECTORIES=directory)
-    assert "Anmelden" in sign_in_page(other.test_client())
+def test_a_language_not_in_the_database_is_served_from_its_mo_files(app, client):
+    assert "Anmelden" in sign_in_page(client)
+    assert db.session.get(TranslationCatalog, "de") is None  # a page imports nothing
+
+
+def test_once_in_the_database_a_language_is_no_longer_read_from_its_mo(app, client, translator):
     save_sign_in("Einloggen jetzt", translator)
-    assert "Einloggen jetzt" in sign_in_page(other.test_client())
+    # A deploy brings other .mo files: the database's catalog is still the one served.
+    catalogs.atomic_write(files.mo_path("de"), catalogs.mo_bytes(Catalog(locale="de")))
+    assert "Einloggen jetzt" in sign_in_page(client)
 
 
-def test_an_app_on_another_directory_is_not_served_this_catalog(app, client, translator):
+@pytest.mark.parametrize("lang", ["de", "fr", "es", "pt", "ar"])
+def test_the_database_serves_each_plural_as_the_mo_did(app, lang):
+    with files.mo_path(lang).open("rb") as handle:
+        from_file = gettext.GNUTranslations(handle)
+    store.ensure(lang)
+    from_database = compiled.translations(lang)
+    for n in (0, 1, 2, 3, 5, 11, 21, 100, 101, 102, 111, 1000):
+        assert from_database.ngettext("%(num)d comment", "%(num)d comments", n) == (
+            from_file.ngettext("%(num)d comment", "%(num)d comments", n)
+        ), (lang, n)
+
+
+def two_checkouts(tmp_path: Path, catalog_copy: Path) -> Path:
+    """A second copy of the catalogs, as another machine's checkout has them."""
+    other = tmp_path / "other" / "translations"
+    shutil.copytree(catalog_copy, other)
+    shutil.copy2(catalog_copy.parent / "messages.pot", other.parent / "messages.pot")
+    return other
+
+
+def saved_on(app, text: str) -> None:
+    """``text`` saved for "Sign in" through ``app`` by a translator of its own."""
+    with app.app_context():
+        user = create_user(db.session, "ana", "secret password", ["translator"])
+        db.session.commit()
+        save_sign_in(text, user)
+        db.session.remove()
+
+
+def test_another_app_on_the_database_sees_it_whatever_its_files(app, tmp_path, catalog_copy):
+    url = shared_database(tmp_path)
+    ours, theirs = instance(url, catalog_copy), instance(url, two_checkouts(tmp_path, catalog_copy))
+    assert "Anmelden" in sign_in_page(theirs.test_client())
+    saved_on(ours, "Einloggen jetzt")
+    assert "Einloggen jetzt" in sign_in_page(theirs.test_client())  # its .mo says Anmelden
+    for other in (ours, theirs):
+        with other.app_context():
+            db.engine.dispose()
+
+
+def test_an_app_on_another_database_is_not_served_this_catalog(app, client, tmp_path, translator):
     save_sign_in("Einloggen jetzt", translator)
     assert "Einloggen jetzt" in sign_in_page(client)
-    repository = create_app("testing")  # the repository's own, unchanged catalogs
-    assert "Anmelden" in sign_in_page(repository.test_client())
+    elsewhere = instance(f"sqlite:///{tmp_path / 'elsewhere.db'}", Path(catalogs.TRANSLATIONS))
+    with elsewhere.app_context():
+        db.create_all()
+    assert "Anmelden" in sign_in_page(elsewhere.test_client())  # its own, empty database
 
 
-def _serve_twice(directory: str, connection) -> None:
+def _serve_twice(database: str, directory: str, connection) -> None:
     """Another process: answer a request, wait for the parent's save, answer again."""
-    app = create_app("testing", BABEL_TRANSLATION_DIRECTORIES=directory)
-    client = app.test_client()
+    client = instance(database, Path(directory)).test_client()
     connection.send(sign_in_page(client))
     connection.recv()
     connection.send(sign_in_page(client))
 
 
-def test_another_process_shows_it_on_its_next_request(app, translator):
+def test_another_process_shows_it_on_its_next_request(app, tmp_path, catalog_copy):
+    url = shared_database(tmp_path)
+    ours = instance(url, catalog_copy)
+    with ours.app_context():
+        store.ensure("de")  # the other process compiles the database's catalog, not the .mo
+        db.session.remove()
     spawn = multiprocessing.get_context("spawn")
-    ours, theirs = spawn.Pipe()
-    process = spawn.Process(target=_serve_twice, args=(str(store.catalog_dir()), theirs))
+    parent, child = spawn.Pipe()
+    process = spawn.Process(target=_serve_twice, args=(url, str(catalog_copy), child))
     process.start()
     try:
-        assert ours.poll(60)
-        assert "Anmelden" in ours.recv()  # the other process has cached the old text
-        save_sign_in("Einloggen jetzt", translator)
-        ours.send("saved")
-        assert ours.poll(60)
-        assert "Einloggen jetzt" in ours.recv()
+        assert parent.poll(60)
+        assert "Anmelden" in parent.recv()  # the other process has compiled the old text
+        saved_on(ours, "Einloggen jetzt")
+        parent.send("saved")
+        assert parent.poll(60)
+        assert "Einloggen jetzt" in parent.recv()
     finally:
         process.join(30)
     assert process.exitcode == 0
+    with ours.app_context():
+        db.engine.dispose()
 
 
 def test_a_request_stats_the_catalog_once_not_per_text(app, client, monkeypatch):
@@ -89,6 +152,48 @@ def test_a_request_stats_the_catalog_once_not_per_text(app, client, monkeypatch)
     monkeypatch.setattr(reload, "catalog_signature", counting)
     sign_in_page(client)
     assert len(calls) == 1
+
+
+def test_a_request_reads_the_revision_once_and_compiles_it_once(app, client, monkeypatch):
+    store.ensure("de")
+    asked, compiles = [], []
+    real_current, real_compile = revisions.current, compiled.translations
+    monkeypatch.setattr(revisions, "current", lambda *a: asked.append(a) or real_current(*a))
+    monkeypatch.setattr(compiled, "translations", lambda *a: compiles.append(a) or real_compile(*a))
+    sign_in_page(client)
+    assert (len(asked), len(compiles)) == (1, 1)
+    sign_in_page(client)
+    assert (len(asked), len(compiles)) == (2, 1)  # the same revision: not compiled again
+
+
+@pytest.mark.skipif(IS_SQLITE, reason="on SQLite every request reads the revision afresh")
+def test_a_revision_is_known_only_once_its_own_transaction_commits(app, make_user):
+    # PostgreSQL: each process keeps the current revisions in memory. A revision must not be
+    # taken for current before its transaction commits (a request would compile the old
+    # texts and keep them under the new revision), whatever other sessions commit meanwhile.
+    store.ensure("de")
+    revisions._listener().ready.wait(10)
+    current = revisions.current(db.session, "de")
+    made, finish = threading.Event(), threading.Event()
+
+    def uncommitted_save() -> None:
+        with app.app_context():
+            revisions.new_revision(db.session, store.locked_catalog("de"))
+            made.set()
+            finish.wait(10)
+            db.session.rollback()
+            db.session.remove()
+
+    thread = threading.Thread(target=uncommitted_save)
+    thread.start()
+    try:
+        assert made.wait(10)
+        make_user("someone")  # another session of this process commits
+        assert revisions.current(db.session, "de") == current
+    finally:
+        finish.set()
+        thread.join()
+    assert revisions.current(db.session, "de") == current
 
 
 def test_a_list_pages_remembered_menu_and_filters_follow_a_saved_translation(

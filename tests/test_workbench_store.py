@@ -1,23 +1,31 @@
-"""Saving a translation: checked, atomic, never silently overwriting, always audited."""
+"""Saving a translation: checked, one transaction in the database, never silently overwriting,
+always audited, and no file written."""
 
 from __future__ import annotations
 
-import gettext
-import io
 import multiprocessing
 import os
-import stat
+import shutil
 import threading
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from babel.messages.pofile import read_po
+from catalog_state import (
+    database_state,
+    files_state,
+    instance,
+    row,
+    shared_database,
+    translation_rows,
+)
+from sqlalchemy import event, select
 
+from backoffice.accounts import create_user
 from backoffice.extensions import db
-from backoffice.i18n import atomic, catalogs
-from backoffice.models import AuditEntry
-from backoffice.workbench import files, store
+from backoffice.models import TranslationCatalog, TranslationEntry
+from backoffice.models._time import utcnow
+from backoffice.workbench import compiled, files, revisions, store
 
 SIGN_IN = store.entry_key("Sign in", None)
 POSTS = store.entry_key("Posts", None)
@@ -30,20 +38,14 @@ def app_config(workbench_config):
     return workbench_config
 
 
-def in_file(lang: str, msgid: str) -> object:
-    """The translation of ``msgid`` as the .po file on disk has it now."""
-    catalog = read_po(io.BytesIO(store.po_path(lang).read_bytes()))
-    return catalog[msgid].string
+def served(lang: str, msgid: str) -> str:
+    """What every process serves for ``msgid`` once it has seen the catalog's revision now."""
+    return compiled.translations(lang).gettext(msgid)
 
 
-def in_mo(lang: str, msgid: str) -> str:
-    """The translation of ``msgid`` as the compiled .mo on disk gives it now."""
-    with store.mo_path(lang).open("rb") as handle:
-        return gettext.GNUTranslations(handle).gettext(msgid)
-
-
-def translation_rows() -> int:
-    return db.session.query(AuditEntry).filter_by(object_type="Translation").count()
+def revision(lang: str) -> int:
+    db.session.expire_all()
+    return db.session.get(TranslationCatalog, lang).revision
 
 
 def save(lang, key, strings, user, fuzzy=False, base=None):
@@ -82,55 +84,144 @@ def test_languages_are_those_with_a_catalog(app):
     assert store.languages() == ["de", "fr", "es", "pt", "ar"]
 
 
+def test_a_language_is_imported_from_its_file_the_first_time_it_is_used(app):
+    assert db.session.scalars(select(TranslationCatalog)).all() == []
+    repository = files.repository_catalog("de")
+    entries = store.entries("de")
+    assert db.session.scalars(select(TranslationCatalog.lang)).all() == ["de"]  # only it
+    assert [entry.msgid for entry in entries] == [
+        message.id[0] if message.pluralizable else message.id
+        for message in repository
+        if message.id
+    ]
+    for entry in entries:
+        message = repository.get(entry.msgid, context=entry.context)
+        strings = message.string if entry.msgid_plural is not None else (message.string,)
+        assert entry.strings == tuple(strings) and entry.fuzzy == message.fuzzy
+    # What the repository had is the base of the next sync's three-way merge.
+    assert row("de", "Sign in").base == {"strings": ["Anmelden"], "fuzzy": False}
+
+
+def test_a_first_import_that_fails_halfway_leaves_no_half_catalog(app, client, login_as):
+    login_as("admin")
+    db.session.commit()  # the page's request begins with nothing of the test's open
+    inserted = []
+
+    def failing(_mapper, _connection, target) -> None:
+        inserted.append(target)
+        if len(inserted) == 100:
+            raise RuntimeError("simulated failure halfway through the import")
+
+    event.listen(TranslationEntry, "before_insert", failing)
+    try:
+        with pytest.raises(RuntimeError, match="halfway"):
+            client.get("/admin/translations/de/")  # PostgreSQL reads a GET in autocommit mode
+    finally:
+        event.remove(TranslationEntry, "before_insert", failing)
+    db.session.rollback()
+    assert db.session.get(TranslationCatalog, "de") is None  # else served empty, to everyone
+    assert client.get("/admin/translations/de/").status_code == 200
+    assert len(store.entries("de")) == len([m for m in files.repository_catalog("de") if m.id])
+
+
+def test_a_language_first_used_by_two_requests_at_once_is_imported_once(
+    app, tmp_path, catalog_copy
+):
+    shared = instance(shared_database(tmp_path), catalog_copy)
+    start, counts, errors = threading.Barrier(2), [], []
+
+    def first_use() -> None:
+        with shared.app_context():
+            start.wait()
+            try:
+                counts.append(len(store.entries("de")))
+            except Exception as error:  # reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=first_use) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    repository = files.repository_catalog("de")
+    expected = len([message for message in repository if message.id])
+    assert errors == [] and counts == [expected, expected]
+    with shared.app_context():
+        rows = db.session.scalar(select(db.func.count(TranslationEntry.id)))
+        assert rows == expected + len(repository.obsolete)  # the file's #~ entries too
+        assert revision("de") == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_reading_the_catalog_writes_no_file(app):
+    before = files_state()
+    store.summary("de")
+    store.entries("ar")
+    assert files_state() == before
+
+
 # -- saving -------------------------------------------------------------------------------------
-def test_a_save_writes_the_po_and_the_mo(app, translator):
+def test_a_save_stores_the_text_in_the_database_and_writes_no_file(app, translator):
+    store.entries("de")
+    before = files_state()
     result = save("de", SIGN_IN, ["Einloggen"], translator)
     assert result.changed and result.entry.strings == ("Einloggen",)
-    assert in_file("de", "Sign in") == "Einloggen"
-    assert in_mo("de", "Sign in") == "Einloggen"
+    saved = row("de", "Sign in")
+    assert (saved.strings, saved.fuzzy) == (["Einloggen"], False)
+    assert saved.updated_by_id == translator.id
+    assert saved.version == result.entry.version == store.version_of(["Einloggen"], False)
     assert store.get_entry("de", SIGN_IN).strings == ("Einloggen",)
+    assert served("de", "Sign in") == "Einloggen"
+    assert files_state() == before  # no .po, .mo or template was written
 
 
-def test_a_save_updates_the_header(app, translator):
+def test_a_save_is_a_new_revision_of_the_catalog(app, translator):
+    store.entries("de")
+    catalog = db.session.get(TranslationCatalog, "de")
+    number, stamp = catalog.revision, catalog.stamp
     save("de", SIGN_IN, ["Einloggen"], translator)
-    text = store.po_path("de").read_text(encoding="utf-8")
-    assert '"Last-Translator: hans <hans@example.org>\\n"' in text
+    db.session.expire_all()
+    assert revision("de") == number + 1
+    assert revisions.current(db.session, "de") == catalog.stamp != stamp
+    assert db.session.get(TranslationCatalog, "fr") is None  # other languages: untouched
+
+
+def test_a_save_names_the_translator_and_the_time(app, translator):
+    save("de", SIGN_IN, ["Einloggen"], translator)
     summary = store.summary("de")
     assert summary.last_translator == "hans <hans@example.org>"
-    from backoffice.models._time import utcnow
-
     assert abs((utcnow() - summary.revision_date).total_seconds()) < 120
 
 
-def test_a_save_keeps_the_rest_of_the_file_as_it_was(app, translator):
-    before = store.po_path("de").read_text(encoding="utf-8").splitlines()
+def test_a_save_changes_only_that_entry(app, translator):
+    number, before = database_state("de")
     save("de", SIGN_IN, ["Einloggen"], translator)
-    after = store.po_path("de").read_text(encoding="utf-8").splitlines()
-    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
-    assert [b for _, b in changed][1:] == [
-        '"Last-Translator: hans <hans@example.org>\\n"',
-        'msgstr "Einloggen"',
-    ]
-    assert changed[0][1].startswith('"PO-Revision-Date: ')
-    assert sum(line.startswith("#~ msgid") for line in after) > 0  # obsolete entries kept
+    _number, after = database_state("de")
+    assert {key for key in before if before[key] != after[key]} == {SIGN_IN}
 
 
 def test_a_plural_entry_saves_every_form(app, translator):
     strings = ["%(num)d تعليق", "تعليق واحد", "تعليقان",
                "%(num)d تعليقات", "%(num)d تعليق", "%(num)d تعليقًا"]  # fmt: skip
     save("ar", COMMENTS, strings, translator)
-    assert list(in_file("ar", ("%(num)d comment", "%(num)d comments"))) == strings
+    assert row("ar", "%(num)d comment").strings == strings
+    assert compiled.translations("ar").ngettext("%(num)d comment", "%(num)d comments", 2) == (
+        "تعليقان"
+    )
 
 
 def test_a_blocking_problem_refuses_the_save_and_writes_nothing(app, translator):
-    po, mo = store.po_path("de").read_bytes(), store.mo_path("de").read_bytes()
+    before, on_disk = database_state("de"), files_state()
     with pytest.raises(store.CheckFailed) as refused:
         save("de", COMMENTS, ["%(num)d Kommentar", "%(nmu)d Kommentare"], translator)
     assert refused.value.problems == [
         "Form 'other' lacks the placeholder %(num)d.",
         "Form 'other' has the placeholder %(nmu)d, which the source text does not have.",
     ]
-    assert store.po_path("de").read_bytes() == po and store.mo_path("de").read_bytes() == mo
+    assert database_state("de") == before and files_state() == on_disk
     assert translation_rows() == 0
 
 
@@ -138,28 +229,35 @@ def test_a_warning_allows_the_save(app, translator):
     result = save("de", SIGN_IN, ["Anmelden!"], translator)
     assert result.changed
     assert result.warnings == ["The translation ends with “!”, the source text does not."]
-    assert in_file("de", "Sign in") == "Anmelden!"
+    assert row("de", "Sign in").strings == ["Anmelden!"]
 
 
-def test_toggling_fuzzy_alone_is_a_change_and_leaves_the_mo_without_it(app, translator):
+def test_toggling_fuzzy_alone_is_a_change_and_is_not_served(app, translator):
     result = save("de", SIGN_IN, ["Anmelden"], translator, fuzzy=True)
     assert result.changed and result.entry.state == "fuzzy"
-    assert in_mo("de", "Sign in") == "Sign in"  # fuzzy entries are not compiled
-    (row,) = store.history("de", SIGN_IN)
-    assert row.changes == {"msgstr": ["Anmelden", "Anmelden"], "fuzzy": [False, True]}
+    assert row("de", "Sign in").fuzzy
+    assert served("de", "Sign in") == "Sign in"  # fuzzy entries are not compiled
+    (entry,) = store.history("de", SIGN_IN)
+    assert entry.changes == {"msgstr": ["Anmelden", "Anmelden"], "fuzzy": [False, True]}
 
 
 def test_saving_what_is_there_changes_nothing(app, translator):
-    mtime = store.po_path("de").stat().st_mtime_ns
+    before = database_state("de")
     result = save("de", SIGN_IN, ["Anmelden"], translator)
     assert not result.changed
-    assert store.po_path("de").stat().st_mtime_ns == mtime
+    assert database_state("de") == before  # not even a new revision
     assert store.history("de", SIGN_IN) == []
 
 
 def test_text_area_line_ends_are_stored_as_in_the_source(app, translator):
     save("de", SIGN_IN, ["Ein\r\nloggen"], translator)
-    assert in_file("de", "Sign in") == "Ein\nloggen"
+    assert row("de", "Sign in").strings == ["Ein\nloggen"]
+
+
+def test_an_entry_the_catalog_does_not_have_is_unknown(app, translator):
+    with pytest.raises(store.UnknownEntry):
+        store.save_entry("de", "no-such-key", ["x"], False, "x", translator)
+    assert translation_rows() == 0
 
 
 # -- audit --------------------------------------------------------------------------------------
@@ -192,8 +290,21 @@ def test_a_second_editor_of_the_same_entry_gets_a_conflict_and_nothing_is_lost(a
         store.save_entry("de", SIGN_IN, ["Login"], False, loaded, translator)
     assert conflict.value.current.strings == ("Einloggen",)
     assert conflict.value.current.version == store.get_entry("de", SIGN_IN).version
-    assert in_file("de", "Sign in") == "Einloggen"
+    assert row("de", "Sign in").strings == ["Einloggen"]
     assert len(store.history("de", SIGN_IN)) == 1
+
+
+def test_an_editor_that_loaded_the_saved_version_saves_without_conflict(app, translator):
+    save("de", SIGN_IN, ["Einloggen"], translator)
+    fresh = store.get_entry("de", SIGN_IN).version  # the page opened after that save
+    result = store.save_entry("de", SIGN_IN, ["Login"], False, fresh, translator)
+    assert result.changed and row("de", "Sign in").strings == ["Login"]
+
+
+def test_a_version_the_database_never_had_is_a_conflict(app, translator):
+    with pytest.raises(store.Conflict):
+        store.save_entry("de", SIGN_IN, ["Login"], False, "not-a-version", translator)
+    assert row("de", "Sign in").strings == ["Anmelden"]
 
 
 def test_the_same_text_saved_twice_is_no_conflict(app, translator):
@@ -203,14 +314,55 @@ def test_the_same_text_saved_twice_is_no_conflict(app, translator):
     assert not result.changed
 
 
-def test_different_entries_saved_by_threads_at_once_all_survive(app, translator):
-    user = SimpleNamespace(id=translator.id, username="hans", email="hans@example.org")
+def test_conflicts_are_decided_by_the_database_whichever_instance_saves(
+    app, tmp_path, catalog_copy, translator
+):
+    # Two instances of the site, each with its own checkout, on one database: a form loaded
+    # on A and posted to B is judged by what the database holds, not by either's files.
+    url = shared_database(tmp_path)
+    other_checkout = tmp_path / "b" / "translations"
+    other_checkout.parent.mkdir()
+    shutil.copytree(catalog_copy, other_checkout)
+    shutil.copy2(catalog_copy.parent / "messages.pot", other_checkout.parent / "messages.pot")
+    a, b = instance(url, catalog_copy), instance(url, other_checkout)
+    with a.app_context():
+        user = create_user(db.session, "ana", "secret password", ["translator"])
+        db.session.commit()
+        ana = SimpleNamespace(id=user.id)
+        loaded = store.get_entry("de", SIGN_IN).version
+        store.save_entry("de", SIGN_IN, ["Einloggen"], False, loaded, ana)
+        fresh = store.get_entry("de", SIGN_IN).version
+        db.session.remove()
+    with b.app_context():
+        assert store.get_entry("de", SIGN_IN).strings == ("Einloggen",)  # B's files say Anmelden
+        with pytest.raises(store.Conflict):  # a stale tab
+            store.save_entry("de", SIGN_IN, ["Login"], False, loaded, ana)
+        result = store.save_entry("de", SIGN_IN, ["Login"], False, fresh, ana)
+        assert result.changed  # a page loaded on A after the save: no false conflict
+        db.session.remove()
+    for instance_app in (a, b):
+        with instance_app.app_context():
+            assert store.get_entry("de", SIGN_IN).strings == ("Login",)
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_different_entries_saved_by_threads_at_once_all_survive(app, tmp_path, catalog_copy):
+    # On a database file (or PostgreSQL): an in-memory SQLite database is one connection,
+    # which every thread would share, transactions and all.
+    shared = instance(shared_database(tmp_path), catalog_copy)
     work = {SIGN_IN: "Einloggen", POSTS: "Artikel", TAGS: "Stichwörter"}
-    versions = {key: store.get_entry("de", key).version for key in work}
+    with shared.app_context():
+        user = create_user(db.session, "hans", "secret password", ["translator"])
+        db.session.commit()
+        user = SimpleNamespace(id=user.id, username="hans", email=None)
+        versions = {key: store.get_entry("de", key).version for key in work}
+        number = revision("de")
+        db.session.remove()
     start, errors = threading.Barrier(len(work)), []
 
     def run(key: str) -> None:
-        with app.app_context():
+        with shared.app_context():
             start.wait()
             try:
                 store.save_entry("de", key, [work[key]], False, versions[key], user)
@@ -225,21 +377,19 @@ def test_different_entries_saved_by_threads_at_once_all_survive(app, translator)
     for thread in threads:
         thread.join()
     assert errors == []
-    assert [in_file("de", m) for m in ("Sign in", "Posts", "Tags")] == list(work.values())
-    assert in_mo("de", "Tags") == "Stichwörter" and in_mo("de", "Posts") == "Artikel"
-    assert translation_rows() == 3
+    with shared.app_context():
+        assert [row("de", m).strings[0] for m in ("Sign in", "Posts", "Tags")] == list(
+            work.values()
+        )
+        assert served("de", "Tags") == "Stichwörter" and served("de", "Posts") == "Artikel"
+        assert translation_rows() == 3 and revision("de") == number + 3
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _save_in_another_process(directory: str, database: str, msgid: str, text: str, go) -> None:
-    from backoffice import create_app
-    from backoffice.accounts import create_user, ensure_roles
-
-    app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=database, BABEL_TRANSLATION_DIRECTORIES=directory
-    )
+    app = instance(database, Path(directory))
     with app.app_context():
-        db.create_all()
-        ensure_roles(db.session)
         user = create_user(db.session, f"p{os.getpid()}", "secret password", ["translator"])
         db.session.commit()
         entry = store.get_entry("de", store.entry_key(msgid, None))
@@ -247,16 +397,22 @@ def _save_in_another_process(directory: str, database: str, msgid: str, text: st
         store.save_entry("de", entry.key, [text], False, entry.version, user)
 
 
-def test_different_entries_saved_by_processes_at_once_all_survive(app, tmp_path):
+def test_different_entries_saved_by_processes_at_once_all_survive(app, tmp_path, catalog_copy):
+    url = shared_database(tmp_path)
+    shared = instance(url, catalog_copy)
+    with shared.app_context():
+        store.ensure("de")  # imported once, before the processes start
+        number = revision("de")
+        db.session.remove()
+    before = files_state()
     spawn = multiprocessing.get_context("spawn")
     go = spawn.Event()
     work = {"Sign in": "Einloggen", "Posts": "Artikel", "Tags": "Stichwörter"}
     processes = [
         spawn.Process(
-            target=_save_in_another_process,
-            args=(str(store.catalog_dir()), f"sqlite:///{tmp_path / f'p{i}.db'}", msgid, text, go),
+            target=_save_in_another_process, args=(str(catalog_copy), url, msgid, text, go)
         )
-        for i, (msgid, text) in enumerate(work.items())
+        for msgid, text in work.items()
     ]
     for process in processes:
         process.start()
@@ -264,54 +420,18 @@ def test_different_entries_saved_by_processes_at_once_all_survive(app, tmp_path)
     for process in processes:
         process.join(60)
     assert [process.exitcode for process in processes] == [0] * len(work)
-    assert [in_file("de", msgid) for msgid in work] == list(work.values())
-    assert [in_mo("de", msgid) for msgid in work] == list(work.values())
+    with shared.app_context():
+        assert [row("de", msgid).strings[0] for msgid in work] == list(work.values())
+        assert [served("de", msgid) for msgid in work] == list(work.values())
+        assert translation_rows() == 3 and revision("de") == number + 3
+        db.session.remove()
+        db.engine.dispose()
+    assert files_state() == before
 
 
-# -- atomicity ----------------------------------------------------------------------------------
-def leftovers(lang: str) -> list[str]:
-    folder = store.po_path(lang).parent
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
-
-
-def test_a_crash_before_the_po_is_renamed_leaves_both_files_as_they_were(
-    app, translator, monkeypatch
-):
-    po, mo = store.po_path("de").read_bytes(), store.mo_path("de").read_bytes()
-    real_replace = os.replace
-
-    def crash_on_the_po(source, target):
-        if Path(target).name == "messages.po":
-            raise OSError("simulated crash before the rename of the .po")
-        return real_replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", crash_on_the_po)
-    with pytest.raises(OSError, match="simulated crash"):
-        save("de", SIGN_IN, ["Einloggen"], translator)
-    monkeypatch.undo()
-    assert store.po_path("de").read_bytes() == po
-    assert store.mo_path("de").read_bytes() == mo
-    assert in_file("de", "Sign in") == "Anmelden" and in_mo("de", "Sign in") == "Anmelden"
-    assert leftovers("de") == []
-    assert translation_rows() == 0
-
-
-def test_a_compile_error_leaves_both_files_as_they_were(app, translator, monkeypatch):
-    po, mo = store.po_path("de").read_bytes(), store.mo_path("de").read_bytes()
-
-    def broken_compiler(*args, **kwargs):
-        raise ValueError("simulated compile error")
-
-    monkeypatch.setattr(catalogs, "write_mo", broken_compiler)
-    with pytest.raises(ValueError, match="simulated compile error"):
-        save("de", SIGN_IN, ["Einloggen"], translator)
-    assert store.po_path("de").read_bytes() == po and store.mo_path("de").read_bytes() == mo
-    assert in_mo("de", "Sign in") == "Anmelden"
-    assert leftovers("de") == []
-
-
-def test_when_the_audit_entry_cannot_be_stored_the_files_are_put_back(app, translator, monkeypatch):
-    po = store.po_path("de").read_bytes()
+# -- all or nothing -----------------------------------------------------------------------------
+def test_when_the_audit_entry_cannot_be_stored_nothing_is_saved(app, translator, monkeypatch):
+    before = database_state("de")
 
     def failing_commit():
         raise RuntimeError("simulated database failure")
@@ -320,59 +440,30 @@ def test_when_the_audit_entry_cannot_be_stored_the_files_are_put_back(app, trans
     with pytest.raises(RuntimeError, match="simulated database failure"):
         save("de", SIGN_IN, ["Einloggen"], translator)
     monkeypatch.undo()
-    assert store.po_path("de").read_bytes() == po
-    assert in_mo("de", "Sign in") == "Anmelden"
-    assert leftovers("de") == []
+    assert database_state("de") == before
+    assert served("de", "Sign in") == "Anmelden"
+    assert translation_rows() == 0
 
 
-def test_every_new_mo_has_a_new_signature_even_within_one_clock_tick(app, translator):
-    seen = {files.signature(store.mo_path("de"))}
-    for text in ("Einloggen", "Anmelden", "Einloggen", "Anmelden"):
-        save("de", SIGN_IN, [text], translator)
-        seen.add(files.signature(store.mo_path("de")))
-    assert len(seen) == 5
+def test_an_interrupted_save_leaves_the_entry_and_the_revision(app, translator, monkeypatch):
+    before = database_state("de")
 
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl+C, or a signal turned into an exception
 
-# -- file modes and temporary files -------------------------------------------------------------
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.mark.parametrize(("po_mode", "mo_mode"), [(0o644, 0o644), (0o664, 0o640)])
-def test_a_save_keeps_the_modes_of_the_po_and_the_mo(app, translator, po_mode, mo_mode):
-    store.po_path("de").chmod(po_mode)
-    store.mo_path("de").chmod(mo_mode)
-    save("de", SIGN_IN, ["Einloggen"], translator)
-    assert mode(store.po_path("de")) == po_mode and mode(store.mo_path("de")) == mo_mode
-
-
-def test_a_save_creates_a_missing_mo_like_any_new_file(app, translator):
-    store.mo_path("de").unlink()
-    previous = os.umask(0o022)
-    try:
-        save("de", SIGN_IN, ["Einloggen"], translator)
-    finally:
-        os.umask(previous)
-    assert mode(store.mo_path("de")) == 0o644 and in_mo("de", "Sign in") == "Einloggen"
-
-
-@pytest.mark.parametrize("interrupted", [1, 2], ids=["writing the .mo", "writing the .po"])
-def test_an_interrupted_save_leaves_both_files_and_no_temporary(
-    app, translator, monkeypatch, interrupted
-):
-    po, mo = store.po_path("de").read_bytes(), store.mo_path("de").read_bytes()
-    real_fsync, calls = os.fsync, []
-
-    def fsync(fd: int) -> None:
-        calls.append(fd)
-        if len(calls) == interrupted:
-            raise KeyboardInterrupt  # Ctrl+C, or a signal turned into an exception
-        real_fsync(fd)
-
-    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    monkeypatch.setattr(store, "record", interrupted)  # after the row and the revision changed
     with pytest.raises(KeyboardInterrupt):
         save("de", SIGN_IN, ["Einloggen"], translator)
     monkeypatch.undo()
-    assert store.po_path("de").read_bytes() == po and store.mo_path("de").read_bytes() == mo
-    assert leftovers("de") == []
+    assert database_state("de") == before
     assert translation_rows() == 0
+
+
+def test_every_save_has_a_revision_of_its_own(app, translator):
+    store.ensure("de")
+    seen = {revisions.current(db.session, "de")}
+    for text in ("Einloggen", "Anmelden", "Einloggen", "Anmelden"):
+        save("de", SIGN_IN, [text], translator)
+        db.session.expire_all()
+        seen.add(revisions.current(db.session, "de"))
+    assert len(seen) == 5  # the same text again is a new revision all the same

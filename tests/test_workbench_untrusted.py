@@ -4,6 +4,7 @@ as a browser would read it), and what the checks allow reaches every page as tex
 from __future__ import annotations
 
 import pytest
+from catalog_state import database_state, files_state
 from hostile import injections
 from test_translations_view import edit_url, form_of, key_of, refused
 from test_workbench_transfer import po
@@ -52,14 +53,14 @@ def test_an_attribute_breakout_is_saved_but_every_page_shows_it_as_text(
 
 
 def test_an_uploaded_catalog_with_markup_is_refused_and_nothing_is_merged(app, translator):
-    original = store.po_path("de").read_bytes()
+    original = database_state("de"), files_state()
     data = po(
         'msgid "Sign in"\nmsgstr "Anmelden"\n\n'
         'msgid "Sign out"\nmsgstr "Abmelden<img/src=x onerror=alert(1)>"\n'
     )
     report = transfer.import_po("de", data, translator)
     assert not report.ok and report.merged == 0
-    assert store.po_path("de").read_bytes() == original
+    assert (database_state("de"), files_state()) == original
     assert (
         "Sign out",
         'The tag <img onerror="alert(1)" src="x"> is not in the source text.',

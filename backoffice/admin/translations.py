@@ -59,7 +59,7 @@ class TranslationsView(GatedView):
         # The button sends confirm=1; any other POST here is not a request to rewrite catalogs.
         if request.form.get("confirm") != "1":
             abort(400)
-        report = update.update_from_code()
+        report = update.update_from_code(current_user)
         flash(_("The catalogs have been updated from the code."), "success")
         return self.render("admin/translations/update.html", report=report, **self._helpers())
 

@@ -10,6 +10,7 @@ from backoffice.models.blog import (
     Tag,
     post_tags,
 )
+from backoffice.models.catalog import TranslationCatalog, TranslationEntry
 from backoffice.models.counts import row_counts
 from backoffice.models.throttle import Throttle
 from backoffice.models.users import ROLE_NAMES, Role, User, user_roles
@@ -25,6 +26,8 @@ __all__ = [
     "Role",
     "Tag",
     "Throttle",
+    "TranslationCatalog",
+    "TranslationEntry",
     "User",
     "post_tags",
     "row_counts",

@@ -1,7 +1,9 @@
-"""Where the workbench's catalogs live, and how they are read, locked and written safely.
+"""The repository's catalog files: where they are and how they are read.
 
-Only our ``messages`` domain is edited: ``<dir>/<lang>/LC_MESSAGES/messages.po``, where
-``<dir>`` is the first entry of ``BABEL_TRANSLATION_DIRECTORIES``.
+The workbench edits the catalogs in the database; these files are the developers' side
+(``translate sync`` reads them, ``translate export`` writes them). Only our ``messages``
+domain: ``<dir>/<lang>/LC_MESSAGES/messages.po``, where ``<dir>`` is the first entry of
+``BABEL_TRANSLATION_DIRECTORIES``.
 """
 
 from __future__ import annotations
@@ -9,19 +11,15 @@ from __future__ import annotations
 import io
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
-from filelock import FileLock
 from flask import Flask, current_app
 
 from backoffice.i18n import atomic, catalogs
 
-# Long enough for a compile under load, short enough that a stuck lock becomes an error page.
-LOCK_TIMEOUT = 30.0
 Signature = tuple[int, int, int]
 
 _parsed: dict[Path, tuple[Signature, Catalog]] = {}
@@ -72,6 +70,22 @@ def remove_stale_temporaries(app: Flask) -> list[Path]:
     return atomic.remove_stale(directories)
 
 
+def repository_catalog(lang: str) -> Catalog:
+    """``lang``'s ``.po`` file as the repository (this instance's checkout) has it."""
+    return parse(po_path(lang).read_bytes(), lang)
+
+
+def template_catalog() -> Catalog:
+    """This instance's template (``TRANSLATION_TEMPLATE``): which entries its code has."""
+    with template_path().open("rb") as handle:
+        return read_po(handle)
+
+
+def template_date() -> Any:
+    """The ``POT-Creation-Date`` of this instance's template: how new its code's strings are."""
+    return template_catalog().creation_date
+
+
 def signature(path: Path) -> Signature | None:
     """What identifies one version of a file: (mtime_ns, size, inode); None if it is missing."""
     try:
@@ -101,72 +115,3 @@ def read_catalog(lang: str) -> Catalog:
         with _parsed_lock:
             _parsed[path] = (current, catalog)
     return catalog
-
-
-@contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold ``<path>.lock`` (between threads and processes) for a read-modify-write of ``path``."""
-    with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT):
-        yield
-
-
-def write_catalog(po: Path, catalog: Catalog) -> None:
-    """Write ``catalog`` to ``po`` and its compiled ``.mo`` beside it, both atomically."""
-    write_po_bytes(po, catalogs.po_bytes(catalog))
-
-
-def write_po_bytes(po: Path, data: bytes) -> None:
-    """Write ``.po`` contents ``data`` to ``po`` and compile them to the ``.mo``, atomically.
-
-    Everything that can fail for a reason of the catalog (parsing, compiling) happens in
-    memory and in temporary files first. Then the ``.mo`` is renamed into place and the
-    ``.po`` last: the ``.po`` is the record, so it only changes once the ``.mo`` matching it
-    is in place; if renaming the ``.po`` fails, the previous ``.mo`` is put back. Also used
-    to put earlier bytes back when recording a change failed.
-    """
-    # Compile exactly what will be on disk, so a .po that would not read back is never written.
-    compiled = catalogs.mo_bytes(read_po(io.BytesIO(data), abort_invalid=True))
-    mo = po.with_suffix(".mo")
-    previous_mo = mo.read_bytes() if mo.exists() else None
-    temporaries: list[Path] = []
-    try:
-        temporaries.append(_temporary(mo, compiled))
-        temporaries.append(_temporary(po, data))
-        os.replace(temporaries[0], mo)
-        try:
-            os.replace(temporaries[1], po)
-        except BaseException:
-            _put_back(mo, previous_mo)
-            raise
-    finally:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
-
-
-def _put_back(mo: Path, data: bytes | None) -> None:
-    if data is None:
-        mo.unlink(missing_ok=True)
-        return
-    temporary = _temporary(mo, data)
-    try:
-        os.replace(temporary, mo)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _temporary(path: Path, data: bytes) -> Path:
-    """``data`` in a synced temporary file beside ``path``, newer than ``path`` is now.
-
-    Processes notice a new ``.mo`` by its (mtime_ns, size, inode). Inode numbers are reused
-    and the clock may not move between two quick saves, so the mtime is forced forward.
-    """
-    temporary = atomic.temporary_beside(path, data)  # with the mode ``path`` has
-    try:
-        before = signature(path)
-        written = os.stat(temporary).st_mtime_ns
-        if before is not None and written <= before[0]:
-            os.utime(temporary, ns=(before[0] + 1, before[0] + 1))
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary

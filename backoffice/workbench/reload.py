@@ -1,19 +1,18 @@
 """Saved translations reach every process on its next request, with no restart.
 
-Flask-Babel keeps the translations it loaded in a per-process cache and never looks at
-the disk again. We replace its default domain by one whose cache belongs to one version of
-the catalog files: once per request and language, at the first translation lookup, the
-``.mo`` files that make up that language are stat-ed (one per translation directory), and if
-their (mtime_ns, size, inode) changed, a fresh, empty cache is used. The workbench replaces
-``.mo`` files by rename and pushes their mtime forward, so every save changes the signature.
+Our ``messages`` domain is served from the database once a language's catalog is there
+(:mod:`backoffice.models.catalog`; ``translate sync`` or the workbench's first use imports
+it): each process compiles the revision it sees into a translations object, once, and learns
+of a newer revision cheaply on its next request (:mod:`.revisions`: a primary-key read on
+SQLite, an in-memory value kept by ``LISTEN`` on PostgreSQL).
 
-The translations object a request got is also remembered on that request (per domain and
-language), so the hundred-odd lookups of one page cost a dictionary read each instead of the
-full Flask-Babel path (context, locale, directories, cache, lock) every time.
+A language the database does not hold yet is read from the compiled ``.mo`` files, as before
+the database held catalogs: the cache for them follows the files' (mtime_ns, size, inode),
+checked once per request and language.
 
-Swapping in a new cache instead of clearing the old one is what makes this safe with
-threads: a request that is still loading the old file fills the old, abandoned cache.
-Flask-Admin's own ``admin`` domain is left alone: the workbench never edits ``admin.po``.
+The translations object a request got is remembered on that request (per domain and
+language), so the hundred-odd lookups of one page cost a dictionary read each. Flask-Admin's
+own ``admin`` domain is left alone: the workbench never edits ``admin.po``.
 """
 
 from __future__ import annotations
@@ -22,10 +21,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from babel.support import Translations
+from flask import Flask, current_app, has_app_context
 from flask_babel import Domain, get_locale
 
-from backoffice.extensions import babel
+from backoffice.extensions import babel, db
 from backoffice.i18n.lookup import remembered
 from backoffice.workbench.files import signature
 
@@ -34,16 +34,45 @@ MAX_GENERATIONS = 64
 
 
 class ReloadingDomain(Domain):
-    """Flask-Babel's ``Domain`` whose translations cache follows the ``.mo`` files on disk."""
+    """Flask-Babel's ``Domain`` over the database's catalogs (or, until a language is there,
+    the ``.mo`` files on disk, followed as they change)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._generations: dict[tuple[Any, ...], tuple[Any, dict[Any, Any]]] = {}
+        self._compiled: dict[tuple[str, str], Translations] = {}
         self._lock = threading.Lock()
 
     def get_translations(self) -> Any:
         """The request's translations, looked up once per request, domain and language."""
-        return remembered(self, super().get_translations)
+        return remembered(self, self._current_translations)
+
+    def _current_translations(self) -> Any:
+        locale = get_locale()
+        if locale is not None and has_app_context():
+            lang = str(locale)
+            if lang != current_app.config.get("BABEL_DEFAULT_LOCALE", "en"):
+                from backoffice.workbench import revisions
+
+                stamp = revisions.current(db.session, lang)
+                if stamp is not None:
+                    return self._from_database(lang, stamp)
+        return super().get_translations()
+
+    def _from_database(self, lang: str, stamp: str) -> Translations:
+        # A stamp is random and new with every revision: it names one catalog's content, in
+        # whichever app or database of the process.
+        compiled = self._compiled.get((lang, stamp))
+        if compiled is not None:
+            return compiled
+        from backoffice.workbench import compiled as compiler
+
+        translations = compiler.translations(lang)
+        with self._lock:
+            if len(self._compiled) >= MAX_GENERATIONS:
+                self._compiled.clear()
+            self._compiled[(lang, stamp)] = translations
+        return translations
 
     def get_translations_cache(self, ctx: Any) -> dict[Any, Any]:
         locale = str(get_locale())

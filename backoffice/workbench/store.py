@@ -1,21 +1,21 @@
-"""Catalog entries, and the one safe way to save a translation.
+"""Catalog entries in the database, and the one safe way to save a translation.
 
-- ``catalog_dir()``, ``po_path(lang)``, ``mo_path(lang)``, ``languages()``: see :mod:`.files`.
-- ``Entry``: one message of a catalog; ``key`` is a stable URL-safe id from context + msgid,
-  ``version`` a hash of the strings and the fuzzy flag (what an editor was showing).
-- ``summary(lang)``, ``entries(lang)`` (no header, no obsolete), ``get_entry(lang, key)``.
-- ``save_entry(lang, key, strings, fuzzy, base_version, user) -> SaveResult``: under the
-  catalog's file lock, re-read the ``.po``; refuse with ``Conflict`` if the entry changed
-  since ``base_version`` (unless it already holds what is being saved) and with
-  ``CheckFailed`` on blocking problems (a translation over ``TRANSLATION_MAX_LENGTH`` is
-  refused before the file lock is taken, see :mod:`.limits`); write the ``.po`` and ``.mo``
-  atomically with ``PO-Revision-Date`` and ``Last-Translator`` updated; write one audit
-  entry and commit.
+- ``languages()``, ``summary(lang)``, ``entries(lang)`` (no obsolete ones),
+  ``get_entry(lang, key)``: read from the database (``backoffice.models.catalog``). A
+  language the database does not hold yet is imported from the repository's ``.po`` the
+  first time it is asked for (the same merge as ``translate sync``, :mod:`.sync`).
+- ``Entry``: one message; ``key`` is a stable URL-safe id from context + msgid, ``version`` a
+  hash of the strings and the fuzzy flag (what an editor was showing).
+- ``save_entry(lang, key, strings, fuzzy, base_version, user) -> SaveResult``: in one
+  transaction, with the language's catalog row and the entry's row locked: refuse with
+  ``Conflict`` if the entry changed since ``base_version`` (unless it already holds what is
+  being saved), with ``CheckFailed`` on blocking problems (an over-long text first, before
+  anything is read, see :mod:`.limits`); else write the entry, a new revision of the catalog
+  (every process serves it on its next request) and one audit entry, and commit. No file is
+  written: ``translate export`` writes the database's catalogs into the repository.
 - ``history(lang, key)``: the entry's audit entries, newest first.
 
-Who commits: ``save_entry`` commits ``db.session`` itself, still under the file lock, so the
-audit log is in the same order as the file changes; if that commit fails, the previous
-files are put back. Anything else pending in the session is committed with it.
+Locks are always taken in one order: the catalog row, then entry rows (``sync`` too).
 """
 
 from __future__ import annotations
@@ -25,24 +25,29 @@ import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog as BabelCatalog
+from babel.messages.catalog import Message
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from backoffice import audit
+from backoffice.database import write_lock
 from backoffice.extensions import db
 from backoffice.i18n import catalogs
-from backoffice.models import AuditEntry
-from backoffice.workbench import checks, files, limits, plurals
-from backoffice.workbench.files import catalog_dir, languages, mo_path, po_path
+from backoffice.models import AuditEntry, User
+from backoffice.models._time import utcnow
+from backoffice.models.catalog import TranslationCatalog, TranslationEntry
+from backoffice.workbench import checks, files, limits, plurals, revisions
+from backoffice.workbench.merge import Version
 
 __all__ = [
     "CatalogSummary", "CheckFailed", "Conflict", "Entry", "SaveResult", "UnknownEntry",
-    "catalog_dir", "entries", "entry_key", "get_entry", "history", "languages", "mo_path",
-    "po_path", "save_entry", "summary",
+    "babel_catalog", "ensure", "entries", "entry_key", "get_entry", "history", "languages",
+    "save_entry", "summary",
 ]  # fmt: skip
 
 OBJECT_TYPE = "Translation"
@@ -88,7 +93,7 @@ class SaveResult:
 
 
 class Conflict(Exception):
-    """The entry changed since the editor loaded it; ``current`` is what the file holds now."""
+    """The entry changed since the editor loaded it; ``current`` is what the database holds."""
 
     def __init__(self, current: Entry) -> None:
         super().__init__(current)
@@ -119,65 +124,116 @@ def version_of(strings: Sequence[str], fuzzy: bool) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
-def to_entry(message: Message, nplurals: int) -> Entry:
-    """The ``Entry`` of a Babel message in a catalog with ``nplurals`` forms."""
-    plural = isinstance(message.id, list | tuple)
-    msgid = message.id[0] if plural else message.id
-    if plural:
-        given = [s or "" for s in (message.string or ())]
-        strings = tuple((given + [""] * nplurals)[: max(nplurals, len(given))])
-    else:
-        strings = (message.string or "",)
-    fuzzy = message.fuzzy
-    state = "untranslated" if not all(strings) else "fuzzy" if fuzzy else "translated"
+def state_of(strings: Sequence[str], fuzzy: bool) -> str:
+    return "untranslated" if not all(strings) else "fuzzy" if fuzzy else "translated"
+
+
+def to_entry(row: TranslationEntry) -> Entry:
+    """The ``Entry`` of a catalog row."""
+    strings = tuple(row.strings)
     return Entry(
-        key=entry_key(msgid, message.context),
-        msgid=msgid,
-        msgid_plural=message.id[1] if plural else None,
-        context=message.context,
+        key=row.key,
+        msgid=row.msgid,
+        msgid_plural=row.msgid_plural,
+        context=row.context,
         strings=strings,
-        fuzzy=fuzzy,
-        locations=tuple((path, line) for path, line in message.locations),
-        auto_comments=tuple(message.auto_comments),
-        user_comments=tuple(message.user_comments),
-        version=version_of(strings, fuzzy),
-        state=state,
+        fuzzy=bool(row.fuzzy),
+        locations=tuple((path, line) for path, line in row.locations),
+        auto_comments=tuple(row.auto_comments),
+        user_comments=tuple(row.user_comments),
+        version=row.version,
+        state=state_of(strings, row.fuzzy),
     )
 
 
-_entries_cache: dict[str, tuple[Catalog, list[Entry]]] = {}
+# -- reading -------------------------------------------------------------------------------
+def languages() -> list[str]:
+    """The configured languages that have a catalog (in the database or the repository)."""
+    held = set(db.session.scalars(select(TranslationCatalog.lang)))
+    from flask import current_app
+
+    return [
+        code
+        for code in current_app.config["LANGUAGES"]
+        if code in held or files.po_path(code).is_file()
+    ]
+
+
+def ensure(lang: str) -> TranslationCatalog | None:
+    """``lang``'s catalog in the database; imported from the repository's ``.po`` the first
+    time (None if neither has one)."""
+    catalog = db.session.get(TranslationCatalog, lang)
+    if catalog is not None:
+        return catalog
+    path = files.po_path(lang)
+    if not path.is_file():
+        return None
+    from backoffice.workbench import sync
+
+    repository = files.parse(path.read_bytes(), lang)
+    try:
+        _in_a_transaction()
+        sync.sync_language(db.session, lang, repository)
+        db.session.commit()
+    except IntegrityError:  # another process imported it at the same moment
+        db.session.rollback()
+    return db.session.get(TranslationCatalog, lang)
+
+
+def _in_a_transaction() -> None:
+    """Make what the session does next one transaction, all or nothing.
+
+    A GET request reads in autocommit mode on PostgreSQL (backoffice/database.py): there an
+    import that failed halfway would leave the catalog's row committed without its entries,
+    and every page would be served from that empty catalog."""
+    connection = db.session.connection()
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        db.session.commit()  # gives the autocommit connection back
+        isolation = connection.default_isolation_level
+        db.session.connection(execution_options={"isolation_level": isolation})
+
+
+_entries_cache: dict[tuple[str, str], list[Entry]] = {}
 _entries_lock = threading.Lock()
 
 
 def entries(lang: str) -> list[Entry]:
-    """The entries of ``lang``'s catalog in file order (no header, no obsolete entries)."""
-    catalog = files.read_catalog(lang)
-    cache_key = str(po_path(lang))
+    """The entries of ``lang``'s catalog in template order (no obsolete entries)."""
+    catalog = ensure(lang)
+    if catalog is None:
+        return []
+    cache_key = (lang, catalog.stamp)
     with _entries_lock:
         cached = _entries_cache.get(cache_key)
-    if cached is not None and cached[0] is catalog:
-        return list(cached[1])
-    result = [to_entry(m, catalog.num_plurals) for m in catalog if m.id]
+    if cached is not None:
+        return list(cached)
+    rows = db.session.scalars(
+        select(TranslationEntry)
+        .where(TranslationEntry.lang == lang, TranslationEntry.obsolete.is_(False))
+        .order_by(TranslationEntry.position, TranslationEntry.id)
+    )
+    result = [to_entry(row) for row in rows]
     with _entries_lock:
-        _entries_cache[cache_key] = (catalog, result)
+        if len(_entries_cache) > 64:
+            _entries_cache.clear()
+        _entries_cache[cache_key] = result
     return list(result)
 
 
 def get_entry(lang: str, key: str) -> Entry | None:
     """The entry with ``key`` in ``lang``'s catalog, or None."""
-    return next((entry for entry in entries(lang) if entry.key == key), None)
+    if ensure(lang) is None:
+        return None
+    row = db.session.scalar(select(TranslationEntry).where(*_live(lang, key)))
+    return None if row is None else to_entry(row)
 
 
 def summary(lang: str) -> CatalogSummary:
     """Counts and the last editor of ``lang``'s catalog."""
-    catalog = files.read_catalog(lang)
+    catalog = ensure(lang)
     states = [entry.state for entry in entries(lang)]
     total = len(states)
     translated = states.count("translated")
-    translator = catalog.last_translator
-    revised = catalog.revision_date if isinstance(catalog.revision_date, datetime) else None
-    if revised is not None and revised.tzinfo is not None:
-        revised = revised.astimezone(UTC).replace(tzinfo=None)
     return CatalogSummary(
         lang=lang,
         translated=translated,
@@ -185,39 +241,69 @@ def summary(lang: str) -> CatalogSummary:
         untranslated=states.count("untranslated"),
         total=total,
         percent=translated * 100 // total if total else 100,
-        last_translator=translator if translator and translator != PLACEHOLDER_TRANSLATOR else None,
-        revision_date=revised,
+        last_translator=_translator_name(catalog),
+        revision_date=catalog.updated_at if catalog is not None else None,
     )
 
 
-def find_message(catalog: Catalog, key: str) -> Message | None:
-    """The message of ``catalog`` with ``key`` (not the header, not obsolete ones)."""
-    for message in catalog:
-        msgid = message.id[0] if isinstance(message.id, list | tuple) else message.id
-        if msgid and entry_key(msgid, message.context) == key:
-            return message
-    return None
+def _translator_name(catalog: TranslationCatalog | None) -> str | None:
+    if catalog is None:
+        return None
+    if catalog.updated_by_id is not None:
+        user = db.session.get(User, catalog.updated_by_id)
+        if user is not None:
+            return f"{user.username} <{user.email}>" if user.email else user.username
+    name = (catalog.header or {}).get("Last-Translator")
+    return name if name and name != PLACEHOLDER_TRANSLATOR else None
 
 
-def apply(message: Message, strings: Sequence[str], fuzzy: bool) -> None:
-    """Put ``strings`` and the fuzzy flag into ``message``."""
-    message.string = tuple(strings) if isinstance(message.id, list | tuple) else strings[0]
-    if fuzzy:
-        message.flags.add("fuzzy")
-    else:
-        message.flags.discard("fuzzy")
+def plural_rule(catalog: TranslationCatalog) -> tuple[int, str]:
+    """(nplurals, plural expression) of a catalog's ``Plural-Forms``."""
+    parts = dict(
+        part.strip().split("=", 1) for part in catalog.plural_forms.split(";") if "=" in part
+    )
+    return int(parts.get("nplurals", "2")), parts.get("plural", "(n != 1)").strip()
 
 
-def stamp(catalog: Catalog, user: Any) -> None:
-    """Set the header's ``PO-Revision-Date`` (now, UTC) and ``Last-Translator`` (the user)."""
-    catalog.revision_date = datetime.now(UTC)
-    email = getattr(user, "email", None)
-    catalog.last_translator = f"{user.username} <{email}>" if email else str(user.username)
+def babel_catalog(lang: str) -> BabelCatalog:
+    """The database's catalog of ``lang`` as a babel catalog (read-only use)."""
+    from backoffice.workbench import sync
+
+    if ensure(lang) is None:
+        raise UnknownEntry(lang)
+    return sync.export_language(db.session, lang)
 
 
 def normalise(strings: Sequence[str]) -> tuple[str, ...]:
     """Browsers send text areas with CRLF line ends; catalogs use LF like the source."""
     return tuple(str(s).replace("\r\n", "\n").replace("\r", "\n") for s in strings)
+
+
+# -- writing -------------------------------------------------------------------------------
+def locked_catalog(lang: str) -> TranslationCatalog:
+    """``lang``'s catalog row, locked until the transaction ends (the first lock of every
+    change of the language)."""
+    if ensure(lang) is None:
+        raise UnknownEntry(lang)
+    write_lock(db.session)
+    catalog = db.session.get(TranslationCatalog, lang, with_for_update=True, populate_existing=True)
+    if catalog is None:
+        raise UnknownEntry(lang)
+    return catalog
+
+
+def locked_row(lang: str, key: str) -> TranslationEntry | None:
+    return db.session.scalar(
+        select(TranslationEntry)
+        .where(*_live(lang, key))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _live(lang: str, key: str) -> tuple[Any, ...]:
+    entry = TranslationEntry
+    return entry.lang == lang, entry.key == key, entry.obsolete.is_(False)
 
 
 def save_entry(
@@ -228,7 +314,7 @@ def save_entry(
     base_version: str,
     user: Any,
 ) -> SaveResult:
-    """Save one entry's translation safely (see the module docstring); commits the audit entry.
+    """Save one entry's translation safely (see the module docstring); commits.
 
     Raises ``UnknownEntry``, ``Conflict`` or ``CheckFailed``; then nothing is written.
     """
@@ -238,41 +324,58 @@ def save_entry(
     too_long = limits.too_long(strings, labels)  # first: an overlong text costs nothing more
     if too_long:
         raise CheckFailed(too_long)
-    path = po_path(lang)
-    with files.locked(path):
-        raw = path.read_bytes()
-        catalog = files.parse(raw, lang)
-        message = find_message(catalog, key)
-        if message is None:
+    try:
+        catalog = locked_catalog(lang)
+        row = locked_row(lang, key)
+        if row is None:
             raise UnknownEntry(key)
-        current = to_entry(message, catalog.num_plurals)
+        current = to_entry(row)
         wanted = version_of(strings, fuzzy)
         if current.version not in (base_version, wanted):
             raise Conflict(current)
+        nplurals, expression = plural_rule(catalog)
         result = checks.check(
-            current.msgid, current.msgid_plural, strings, catalog.num_plurals, labels,
-            catalogs.single_number_forms(catalog.plural_expr, catalog.num_plurals),
+            current.msgid, current.msgid_plural, strings, nplurals, labels,
+            catalogs.single_number_forms(expression, nplurals),
         )  # fmt: skip
         if result.errors:
             raise CheckFailed(result.errors)
         if current.version == wanted:
-            return SaveResult(current, result.warnings, changed=False)
-        apply(message, strings, fuzzy)
-        stamp(catalog, user)
-        files.write_catalog(path, catalog)
-        saved = to_entry(message, catalog.num_plurals)
-        try:
-            record(lang, current, saved, user_id)
-            db.session.commit()
-        except BaseException:
             db.session.rollback()
-            files.write_po_bytes(path, raw)
-            raise
+            return SaveResult(current, result.warnings, changed=False)
+        set_translation(row, strings, fuzzy, user_id)
+        touch(catalog, user_id)
+        saved = to_entry(row)
+        record(lang, current, saved, user_id)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
     return SaveResult(saved, result.warnings, changed=True)
 
 
+def set_translation(
+    row: TranslationEntry, strings: Sequence[str], fuzzy: bool, user_id: int | None
+) -> None:
+    """Put ``strings`` and the fuzzy flag into a locked ``row``."""
+    row.strings, row.fuzzy = list(strings), bool(fuzzy)
+    row.version = version_of(row.strings, row.fuzzy)
+    row.updated_at, row.updated_by_id = utcnow(), user_id
+
+
+def touch(catalog: TranslationCatalog, user_id: int | None) -> None:
+    """A new revision of a locked catalog (served by every process once committed)."""
+    catalog.updated_at, catalog.updated_by_id = utcnow(), user_id
+    revisions.new_revision(db.session, catalog)
+
+
 def record(
-    lang: str, old: Entry, new: Entry, user_id: int | None, batch: str | None = None
+    lang: str,
+    old: Entry,
+    new: Entry,
+    user_id: int | None,
+    batch: str | None = None,
+    action: str = ACTION,
 ) -> None:
     """Add the audit entry of one changed translation to the session (the caller commits)."""
 
@@ -281,10 +384,36 @@ def record(
 
     audit.record_change(
         db.session,
-        ACTION,
+        action,
         OBJECT_TYPE,
         f"{lang}:{old.key}",
         old.msgid,
+        {"msgstr": [msgstr(old), msgstr(new)], "fuzzy": [old.fuzzy, new.fuzzy]},
+        user_id=user_id,
+        batch=batch,
+    )
+
+
+def record_versions(
+    lang: str,
+    row: TranslationEntry,
+    old: Version,
+    new: Version,
+    user_id: int | None,
+    action: str,
+    batch: str | None,
+) -> None:
+    """The audit entry of a row changed from ``old`` to ``new`` (by a sync, an upload)."""
+
+    def msgstr(version: Version) -> str | list[str]:
+        return list(version.strings) if row.msgid_plural is not None else version.strings[0]
+
+    audit.record_change(
+        db.session,
+        action,
+        OBJECT_TYPE,
+        f"{lang}:{row.key}",
+        row.msgid,
         {"msgstr": [msgstr(old), msgstr(new)], "fuzzy": [old.fuzzy, new.fuzzy]},
         user_id=user_id,
         batch=batch,
@@ -300,3 +429,22 @@ def history(lang: str, key: str) -> list[AuditEntry]:
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     )
     return list(db.session.scalars(query))
+
+
+def message_entry(message: Message, nplurals: int) -> Entry:
+    """The ``Entry`` of a babel message (for comparing an uploaded file)."""
+    plural = isinstance(message.id, list | tuple)
+    msgid = message.id[0] if plural else message.id
+    if plural:
+        given = [s or "" for s in (message.string or ())]
+        strings = tuple((given + [""] * nplurals)[: max(nplurals, len(given))])
+    else:
+        strings = (message.string or "",)
+    return Entry(
+        key=entry_key(msgid, message.context), msgid=msgid,
+        msgid_plural=message.id[1] if plural else None, context=message.context,
+        strings=strings, fuzzy=message.fuzzy,
+        locations=tuple((path, line) for path, line in message.locations),
+        auto_comments=tuple(message.auto_comments), user_comments=tuple(message.user_comments),
+        version=version_of(strings, message.fuzzy), state=state_of(strings, message.fuzzy),
+    )  # fmt: skip

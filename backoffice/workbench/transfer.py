@@ -1,6 +1,7 @@
 """Download a language's ``.po`` and upload one back, validated, all or nothing.
 
-An upload is refused as a whole (and nothing is written) if it is too large, not UTF-8
+The catalogs are the database's (:mod:`.store`); no file is written. An upload is refused as
+a whole (and nothing is written) if it is too large, not UTF-8
 text (a leading byte order mark is fine), has malformed lines (each named with its number,
 see :mod:`.syntax`), is for another language or other plural forms, or if any entry has a
 translation over ``TRANSLATION_MAX_LENGTH`` (:mod:`.limits`) or fails the blocking checks.
@@ -25,7 +26,7 @@ from flask_babel import ngettext
 
 from backoffice.extensions import db
 from backoffice.i18n import catalogs
-from backoffice.workbench import checks, files, limits, plurals, store, syntax
+from backoffice.workbench import checks, limits, plurals, store, syntax
 
 # Malformed lines listed one by one before the rest are only counted (a page, not a dump).
 MAX_LINE_PROBLEMS = 20
@@ -48,38 +49,39 @@ class ImportReport:
 
 
 def export_po(lang: str) -> bytes:
-    """The current ``.po`` file of ``lang``, byte for byte."""
-    return files.po_path(lang).read_bytes()
+    """``lang``'s catalog as it is in the database, as ``.po`` file contents."""
+    return catalogs.po_bytes(store.babel_catalog(lang))
 
 
 def import_po(lang: str, data: bytes, user: Any) -> ImportReport:
-    """Validate ``data`` as a ``.po`` for ``lang`` and merge it; commits the audit entries."""
+    """Validate ``data`` as a ``.po`` for ``lang`` and merge it into the database, with one
+    audit entry per changed entry; commits. All or nothing."""
     upload, problems = _read_upload(lang, data)
     if upload is None:
         return ImportReport(problems=problems)
     labels = [form.label for form in plurals.forms(lang)]
-    path = files.po_path(lang)
-    with files.locked(path):
-        raw = path.read_bytes()
-        catalog = files.parse(raw, lang)
+    user_id = getattr(user, "id", None)
+    try:
+        catalog_row = store.locked_catalog(lang)  # every change of the language waits here
+        catalog = store.babel_catalog(lang)
         report, changes = _compare(upload, catalog, labels)
         if not report.ok or not changes:
+            db.session.rollback()
             return report
         report.batch = uuid.uuid4().hex
-        old_entries = [store.to_entry(message, catalog.num_plurals) for message, _s, _f in changes]
         for message, strings, fuzzy in changes:
-            store.apply(message, strings, fuzzy)
-        store.stamp(catalog, user)
-        files.write_catalog(path, catalog)
-        try:
-            for old, (message, _s, _f) in zip(old_entries, changes, strict=True):
-                new = store.to_entry(message, catalog.num_plurals)
-                store.record(lang, old, new, getattr(user, "id", None), batch=report.batch)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            files.write_po_bytes(path, raw)
-            raise
+            key = store.entry_key(_msgid(message), message.context)
+            row = store.locked_row(lang, key)
+            if row is None:  # cannot happen under the catalog's lock; never write half
+                raise store.UnknownEntry(key)
+            old = store.to_entry(row)
+            store.set_translation(row, strings, fuzzy, user_id)
+            store.record(lang, old, store.to_entry(row), user_id, batch=report.batch)
+        store.touch(catalog_row, user_id)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
     return report
 
 
@@ -186,7 +188,7 @@ def _compare(upload: Catalog, catalog: Catalog, labels: list[str]) -> tuple[Impo
             report.ignored += 1
             report.ignored_msgids.append(_msgid(uploaded))
             continue
-        current = store.to_entry(message, catalog.num_plurals)
+        current = store.message_entry(message, catalog.num_plurals)
         strings = _strings(uploaded, catalog.num_plurals)
         if _is_plural(uploaded) != (current.msgid_plural is not None):
             message_text = _("In the file this entry is plural or not, unlike the catalog.")

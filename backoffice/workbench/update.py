@@ -1,20 +1,21 @@
-"""Update the catalogs from the code: the same extract + update as ``flask translate``.
+"""Update the catalogs from the code: the same merge as ``flask translate sync``.
 
-Works on the configured template (``TRANSLATION_TEMPLATE``) and catalog directory, each
-file under its lock and written atomically (catalogs with their ``.mo``), and reports per
-language which messages were added and which became obsolete.
+The strings are extracted from this instance's code (nothing is written: no template, no
+``.po``); each language's catalog in the database gets the new entries, the repository's
+texts through the three-way merge, and retires the entries the code no longer has, unless
+this instance's template (``TRANSLATION_TEMPLATE``) is older than one merged before: during a
+rolling deploy an instance still running older code retires nothing.
 """
 
 from __future__ import annotations
 
-import io
+import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
-
+from backoffice.extensions import db
 from backoffice.i18n import catalogs
-from backoffice.workbench import files
+from backoffice.workbench import files, store, sync
 
 
 @dataclass
@@ -23,55 +24,41 @@ class UpdateReport:
 
     added: dict[str, list[str]] = field(default_factory=dict)
     obsolete: dict[str, list[str]] = field(default_factory=dict)
-    messages: int = 0  # in the new template
+    messages: int = 0  # in the extracted template
+    conflicts: dict[str, list[str]] = field(default_factory=dict)  # translator's text kept
+    kept: list[str] = field(default_factory=list)  # languages where older code retired nothing
 
 
-def update_from_code() -> UpdateReport:
-    """Extract the marked strings into the template and merge it into every catalog."""
-    template = files.template_path()
-    report = UpdateReport()
-    with files.locked(template):
-        extracted = catalogs.extract_catalog()
-        data = catalogs.template_bytes(extracted)
-        catalogs.atomic_write(template, data)
-        source = read_po(io.BytesIO(data))
-    report.messages = len(source)
-    for lang in files.languages():
-        path = files.po_path(lang)
-        with files.locked(path):
-            raw = path.read_bytes()
-            catalog = files.parse(raw, lang)
-            before, extracted_on = _msgids(catalog), catalog.creation_date
-            catalogs.update_catalog(catalog, source)
-            after = _msgids(catalog)
-            if _changed(catalog, raw, extracted_on):
-                files.write_catalog(path, catalog)
-        report.added[lang] = sorted(after.keys() - before.keys(), key=_order(after))
-        report.obsolete[lang] = sorted(before.keys() - after.keys(), key=_order(before))
-        report.added[lang] = [after[key] for key in report.added[lang]]
-        report.obsolete[lang] = [before[key] for key in report.obsolete[lang]]
+def update_from_code(user: Any = None) -> UpdateReport:
+    """Extract the marked strings and merge them into every language's catalog; commits."""
+    extracted = catalogs.extract_catalog()
+    template_date = files.template_date()
+    report = UpdateReport(messages=len(extracted))
+    batch = uuid.uuid4().hex
+    languages = [lang for lang in store.languages() if store.ensure(lang) is not None]
+    try:  # one transaction for every language (each first import above is its own)
+        for lang in languages:
+            language = sync.sync_language(
+                db.session, lang, _repository(lang), extracted, template_date,
+                user_id=getattr(user, "id", None), batch=batch,
+            )  # fmt: skip
+            report.added[lang] = language.added
+            report.obsolete[lang] = language.obsolete
+            report.conflicts[lang] = language.conflicts
+            if language.kept_obsolete:
+                report.kept.append(lang)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
     return report
 
 
-def _changed(catalog: Catalog, raw: bytes, extracted_on: object) -> bool:
-    """True if the merge changed more than the template's date (then nothing is written)."""
-    new_date = catalog.creation_date
-    catalog.creation_date = extracted_on
-    same = catalogs.po_bytes(catalog) == raw
-    catalog.creation_date = new_date
-    return not same
+def _repository(lang: str) -> Any:
+    """This checkout's catalog of ``lang``, or an empty one if it has none (the database's
+    texts are then kept as they are: an empty repository text never replaces one)."""
+    if files.po_path(lang).is_file():
+        return files.repository_catalog(lang)
+    from babel.messages.catalog import Catalog
 
-
-def _msgids(catalog: Catalog) -> dict[tuple[str, str | None], str]:
-    """(msgid, context) -> msgid of the live (not obsolete) messages."""
-    result = {}
-    for message in catalog:
-        if message.id:
-            msgid = message.id[0] if isinstance(message.id, list | tuple) else message.id
-            result[(msgid, message.context)] = msgid
-    return result
-
-
-def _order(messages: dict) -> object:
-    positions = {key: index for index, key in enumerate(messages)}
-    return positions.__getitem__
+    return Catalog(locale=lang)
