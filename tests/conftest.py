@@ -102,6 +102,28 @@ def _isolate_request_globals() -> None:
 
 
 @pytest.fixture
+def separate_database(tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own, for servers or commands a test starts: a SQLite file, or
+    a fresh PostgreSQL database on the suite's server (dropped afterwards)."""
+    if IS_SQLITE:
+        yield f"sqlite:///{tmp_path / 'separate.db'}"
+        return
+    import uuid
+
+    base = make_url(DATABASE_URL)
+    name = f"{base.database}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
 def app_config() -> dict[str, Any]:
     """Extra config for the ``app`` fixture; a test module overrides this fixture to change it."""
     return {}

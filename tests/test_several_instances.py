@@ -19,14 +19,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-import pytest
-from conftest import DATABASE_URL, IS_SQLITE, S3_ENVIRONMENT, extract_csrf
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from conftest import S3_ENVIRONMENT, extract_csrf
 from test_deploy import BIN, ROOT, free_port, fresh_copy, run, stop, wait_until_serving
 
 PASSWORD = "a long instances password"
@@ -61,25 +57,6 @@ def several_machines_steps() -> tuple[dict[str, str], list[str], list[str]]:
             assert current is not None, line
             current.append(line)
     return exports, release, every
-
-
-@pytest.fixture
-def shared_database(tmp_path: Path) -> Iterator[str]:
-    """A database for the instances alone: a SQLite file, or a fresh PostgreSQL database."""
-    if IS_SQLITE:
-        yield f"sqlite:///{tmp_path / 'shared.db'}"
-        return
-    base = make_url(DATABASE_URL)
-    name = f"{base.database}_instances_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 class Visitor:
@@ -141,7 +118,7 @@ def editor(visitor: Visitor, key: str) -> dict[str, str]:
 
 
 def test_two_instances_share_catalogs_media_and_conflicts(
-    tmp_path, shared_database, s3_endpoint, s3_bucket
+    tmp_path, separate_database, s3_endpoint, s3_bucket
 ):
     from backoffice.workbench.store import entry_key
 
@@ -154,7 +131,7 @@ def test_two_instances_share_catalogs_media_and_conflicts(
         "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8",
         **{name: "" for name in exports},
         "BACKOFFICE_CONFIG": exports["BACKOFFICE_CONFIG"], "MEDIA_STORAGE": "s3",
-        "SECRET_KEY": "fedcba9876543210" * 4, "DATABASE_URL": shared_database,
+        "SECRET_KEY": "fedcba9876543210" * 4, "DATABASE_URL": separate_database,
         "MEDIA_S3_BUCKET": s3_bucket, "MEDIA_S3_ENDPOINT_URL": s3_endpoint,
         **S3_ENVIRONMENT,
         # A trial over plain HTTP, talking to each instance directly (README).

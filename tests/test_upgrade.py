@@ -17,7 +17,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import DATABASE_URL, IS_SQLITE
 from test_deploy import BIN, ROOT, fresh_copy
 
 #: The last commit whose workbench wrote the catalogs into the checkout's files.
@@ -49,31 +48,7 @@ def flask(line: str, cwd: Path, env: dict[str, str]) -> str:
     return done.stdout
 
 
-@pytest.fixture
-def site_database(tmp_path: Path):
-    """An empty database for the site: a SQLite file, or a fresh PostgreSQL database."""
-    if IS_SQLITE:
-        yield f"sqlite:///{tmp_path / 'site.db'}"
-        return
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(DATABASE_URL)
-    name = f"{base.database}_upgrade_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def test_an_upgrade_from_file_catalogs_keeps_every_saved_translation(tmp_path, site_database):
+def test_an_upgrade_from_file_catalogs_keeps_every_saved_translation(tmp_path, separate_database):
     if not (ROOT / ".git").exists() or not shutil.which("git"):
         pytest.fail("this test needs the repository's git history (a clone, not an export)")
     site = tmp_path / "site"
@@ -81,7 +56,7 @@ def test_an_upgrade_from_file_catalogs_keeps_every_saved_translation(tmp_path, s
     git("-c", "advice.detachedHead=false", "checkout", "--quiet", FILE_CATALOGS, cwd=site)
     env = {
         "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8",
-        "BACKOFFICE_CONFIG": "testing", "TEST_DATABASE_URL": site_database,
+        "BACKOFFICE_CONFIG": "testing", "TEST_DATABASE_URL": separate_database,
         "GIT_AUTHOR_NAME": "op", "GIT_AUTHOR_EMAIL": "op@example.org",
         "GIT_COMMITTER_NAME": "op", "GIT_COMMITTER_EMAIL": "op@example.org",
     }  # fmt: skip

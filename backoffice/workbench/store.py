@@ -378,20 +378,8 @@ def record(
     action: str = ACTION,
 ) -> None:
     """Add the audit entry of one changed translation to the session (the caller commits)."""
-
-    def msgstr(entry: Entry) -> str | list[str]:
-        return list(entry.strings) if entry.msgid_plural is not None else entry.strings[0]
-
-    audit.record_change(
-        db.session,
-        action,
-        OBJECT_TYPE,
-        f"{lang}:{old.key}",
-        old.msgid,
-        {"msgstr": [msgstr(old), msgstr(new)], "fuzzy": [old.fuzzy, new.fuzzy]},
-        user_id=user_id,
-        batch=batch,
-    )
+    _audit(lang, old.key, old.msgid, old.msgid_plural is not None,
+           (old.strings, old.fuzzy), (new.strings, new.fuzzy), user_id, action, batch)  # fmt: skip
 
 
 def record_versions(
@@ -404,20 +392,29 @@ def record_versions(
     batch: str | None,
 ) -> None:
     """The audit entry of a row changed from ``old`` to ``new`` (by a sync, an upload)."""
+    _audit(lang, row.key, row.msgid, row.msgid_plural is not None,
+           (old.strings, old.fuzzy), (new.strings, new.fuzzy), user_id, action, batch)  # fmt: skip
 
-    def msgstr(version: Version) -> str | list[str]:
-        return list(version.strings) if row.msgid_plural is not None else version.strings[0]
+
+def _audit(
+    lang: str,
+    key: str,
+    msgid: str,
+    plural: bool,
+    old: tuple[Sequence[str], bool],
+    new: tuple[Sequence[str], bool],
+    user_id: int | None,
+    action: str,
+    batch: str | None,
+) -> None:
+    def msgstr(strings: Sequence[str]) -> str | list[str]:
+        return list(strings) if plural else strings[0]
 
     audit.record_change(
-        db.session,
-        action,
-        OBJECT_TYPE,
-        f"{lang}:{row.key}",
-        row.msgid,
-        {"msgstr": [msgstr(old), msgstr(new)], "fuzzy": [old.fuzzy, new.fuzzy]},
-        user_id=user_id,
-        batch=batch,
-    )
+        db.session, action, OBJECT_TYPE, f"{lang}:{key}", msgid,
+        {"msgstr": [msgstr(old[0]), msgstr(new[0])], "fuzzy": [old[1], new[1]]},
+        user_id=user_id, batch=batch,
+    )  # fmt: skip
 
 
 def history(lang: str, key: str) -> list[AuditEntry]:
