@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import email_validator
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,8 +19,53 @@ ROLE_DESCRIPTIONS = {
 }
 
 
+#: The rules for every account, whoever creates or edits it (the CLI, the admin's user form).
+MAX_USERNAME_LENGTH = 80
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+MAX_EMAIL_LENGTH = 255
+
+
 class AccountError(ValueError):
     """A user-facing problem with an account request."""
+
+
+def clean_username(username: str | None) -> str:
+    """The user name as stored (surrounding spaces removed); AccountError if it breaks the rules."""
+    name = (username or "").strip()
+    if not name or len(name) > MAX_USERNAME_LENGTH:
+        raise AccountError(
+            _("The username must be 1 to %(max)d characters long.", max=MAX_USERNAME_LENGTH)
+        )
+    return name
+
+
+def clean_email(address: str | None) -> str | None:
+    """The e-mail address as stored (``None`` when empty); AccountError if it is not one."""
+    address = (address or "").strip()
+    if not address:
+        return None
+    if len(address) > MAX_EMAIL_LENGTH:
+        raise AccountError(
+            _("The e-mail address must be at most %(max)d characters long.", max=MAX_EMAIL_LENGTH)
+        )
+    try:
+        email_validator.validate_email(address, check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        raise AccountError(_("Enter a valid e-mail address.")) from None
+    return address
+
+
+def check_password_rules(password: str) -> None:
+    """AccountError if ``password`` is too short or too long for an account."""
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            _(
+                "The password must be %(min)d to %(max)d characters long.",
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+            )
+        )
 
 
 def ensure_roles(session: Session) -> dict[str, Role]:
@@ -40,18 +87,18 @@ def create_user(
     email: str | None = None,
 ) -> User:
     """Create an active user with a hashed password and the given roles."""
-    username = username.strip()
-    if not username or len(username) > 80:
-        raise AccountError("The username must be 1 to 80 characters long.")
-    if len(password) < 8:
-        raise AccountError("The password must be at least 8 characters long.")
+    username = clean_username(username)
+    email = clean_email(email)
+    check_password_rules(password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise AccountError(f"A user named {username!r} already exists.")
+        raise AccountError(_("A user named %(name)s already exists.", name=repr(username)))
+    if email and session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError(_("Another user has this e-mail address."))
     unknown = set(roles) - set(ROLE_NAMES)
     if unknown:
-        raise AccountError(f"Unknown role(s): {', '.join(sorted(unknown))}.")
+        raise AccountError(_("Unknown role(s): %(roles)s.", roles=", ".join(sorted(unknown))))
     known = ensure_roles(session)
-    user = User(username=username, email=email or None, active=True)
+    user = User(username=username, email=email, active=True)
     user.set_password(password)
     user.roles = [known[name] for name in dict.fromkeys(roles)]
     session.add(user)

@@ -135,7 +135,9 @@ def test_action_and_type_filters_offer_named_choices(client, login_as):
     assert actions == {"create": "Created", "update": "Updated", "delete": "Deleted",
                        "merge": "Merged", "moderate": "Moderated", "undo": "Undone"}  # fmt: skip
     types = dict(groups["Object type"][0]["options"])
-    assert set(types) == {"Post", "Comment", "Tag", "User", "Role", "Reminder"}
+    assert set(types) == {"Post", "Comment", "Tag", "User", "Role", "Reminder", "Translation",
+                          "GlossaryTerm"}  # fmt: skip
+    assert types["GlossaryTerm"] == "Glossary term"
 
 
 # -- what a row shows ----------------------------------------------------------------------
@@ -161,9 +163,32 @@ def test_changes_read_as_old_to_new(client, login_as):
     log(None, "update", "Post", "1", "P", utcnow(), {"title": ["Old", "New"],
                                                     "tags": [["a"], ["a", "b"]]})  # fmt: skip
     html = client.get("/admin/audit/").get_data(as_text=True)
-    assert "<li><code>tags</code>: <bdi>a</bdi> → <bdi>a, b</bdi></li>" in html
-    assert "<li><code>title</code>: <bdi>Old</bdi> → <bdi>New</bdi></li>" in html
+    field = '<span class="audit-field" data-field="{}">{}</span>'
+    tags, title = field.format("tags", "Tags"), field.format("title", "Title")
+    assert f"<li>{tags}: <bdi>a</bdi> → <bdi>a and b</bdi></li>" in html
+    assert f"<li>{title}: <bdi>Old</bdi> → <bdi>New</bdi></li>" in html
     assert cells(html, "user")[0] == "System"
+
+
+def test_fields_read_as_the_forms_label_them_in_the_language(client, login_as, csrf):
+    """One mapping: a column's label in the log is the one its view's list and form show."""
+    login_as("admin")
+    changes = {"username": [None, "ana"], "roles": [None, ["author", "admin"]],
+               "active": [None, True], "locale": [None, "de"], "password_hash": ["***", "***"],
+               "made_up": [None, "x"]}  # fmt: skip
+    log(None, "create", "User", "1", "ana", utcnow(), changes)
+    log(None, "merge", "Tag", "2", "t", utcnow(), {"merged_into": ["a", "b"]})
+    client.post("/language", data={"locale": "de", "csrf_token": csrf()})
+    html = client.get("/admin/audit/").get_data(as_text=True)
+    fields = dict(re.findall(r'data-field="([^"]+)">([^<]*)</span>', html))
+    form = client.get("/admin/users/new/").get_data(as_text=True)
+    for column in ("username", "roles", "active", "locale"):
+        label = re.search(rf'<label[^>]*for="{column}"[^>]*>\s*([^<]*?)\s*<', form).group(1)
+        assert fields[column] == unescape(label).strip() != column
+    assert fields["username"] == "Benutzername"
+    assert fields["made_up"] == "made_up"  # unknown: the column, as it is
+    assert fields["password_hash"] != "password_hash" and fields["merged_into"] != "merged_into"
+    assert "<bdi>Administrator und Autor</bdi>" in html  # role names, joined the German way
 
 
 def test_long_values_are_cut_in_the_list_and_whole_in_the_details(client, login_as):

@@ -34,7 +34,7 @@ def test_users_create_refuses_unknown_roles_duplicates_and_short_passwords(runne
     short = runner.invoke(
         args=["users", "create", "y", "--role", "editor", "--password-stdin"], input="short\n"
     )
-    assert short.exit_code != 0 and "at least 8" in short.output
+    assert short.exit_code != 0 and "8 to 1024 characters" in short.output
 
 
 def test_users_list_shows_names_and_roles(runner, make_user):
@@ -131,3 +131,46 @@ def test_seed_adds_comments_to_existing_posts(runner):
     assert runner.invoke(args=["seed", "--posts", "0", "--comments", "30"]).exit_code == 0
     assert _counts()[:2] == (10, 30)
     assert len(_search(Comment, "example.com")) == 30
+
+
+def test_translate_init_refuses_an_unknown_language_in_one_line(runner):
+    result = runner.invoke(args=["translate", "init", "zz_bogus"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: Unknown language code 'zz_bogus': use a code such as 'fr' or 'pt_BR'."
+    ]
+    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+
+
+def test_users_create_refuses_what_the_user_form_refuses(runner, client, login_as, csrf):
+    """The CLI and the admin's user form apply the same rules (backoffice.accounts)."""
+    login_as("admin")
+    cases = [
+        ({"email": "notanemail"}, "Enter a valid e-mail address."),
+        ({"email": "a@" + "b" * 260 + ".org"}, "at most 255 characters"),
+        ({"username": "   "}, "The username must be 1 to 80 characters long."),
+        ({"username": "x" * 81}, "The username must be 1 to 80 characters long."),
+        ({"password": "short"}, "8 to 1024 characters"),
+    ]
+    for number, (fields, message) in enumerate(cases):
+        wanted = {"username": f"new{number}", "email": "", "password": "long enough", **fields}
+        args = ["users", "create", wanted["username"], "--role", "editor", "--password-stdin"]
+        if wanted["email"]:
+            args += ["--email", wanted["email"]]
+        result = runner.invoke(args=args, input=wanted["password"] + "\n")
+        assert result.exit_code == 1 and message in result.output, (fields, result.output)
+        form = {**wanted, "active": "y", "csrf_token": csrf()}
+        page = client.post("/admin/users/new/", data=form).get_data(as_text=True)
+        assert message in page, fields
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1  # the admin alone
+
+
+def test_users_create_keeps_a_valid_address_as_typed(runner):
+    result = runner.invoke(
+        args=["users", "create", "erin", "--role", "author", "--email", " erin@example.org ",
+              "--password-stdin"],
+        input="long enough\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "erin"))
+    assert user.email == "erin@example.org"

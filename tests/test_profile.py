@@ -51,7 +51,7 @@ def test_languages_are_offered_in_their_own_names(client, login_as):
     html = client.get("/admin/profile/").get_data(as_text=True)
     for name in ("English", "Deutsch", "Français", "Español", "Português", "العربية"):
         assert f">{name}</option>" in html
-    assert '<option value="Europe/Berlin">Europe/Berlin</option>' in html
+    assert '<option value="Europe/Berlin">Berlin (Germany)</option>' in html
     assert "localtime" not in html and ">Factory<" not in html
 
 
@@ -66,7 +66,7 @@ def test_language_and_time_zone_are_saved_and_apply_on_the_next_request(client, 
     assert (saved(user).locale, saved(user).timezone) == ("de", "Asia/Tokyo")
     html = client.get("/admin/profile/").get_data(as_text=True)
     assert html_lang(html) == "de"
-    assert '<option selected value="Asia/Tokyo">' in html
+    assert '<option value="Asia/Tokyo" selected>Tokio (Japan)</option>' in html
 
 
 def test_the_profile_language_wins_over_an_earlier_switcher_choice(client, login_as, csrf):
@@ -161,7 +161,7 @@ def test_password_change_rules(client, login_as, csrf, current, new, again, mess
 def test_password_form_errors_keep_the_settings_form_intact(client, make_user, login_as, csrf):
     login_as(make_user("gerda", "editor", timezone="Europe/Berlin"))
     html = change_password(client, csrf, "wrong", "x", "y").get_data(as_text=True)
-    assert '<option selected value="Europe/Berlin">' in html
+    assert '<option value="Europe/Berlin" selected>' in html
     assert 'value="wrong"' not in html  # passwords are never echoed
 
 
@@ -196,3 +196,23 @@ def test_a_csrf_token_from_another_session_is_refused(app, client, login_as, csr
     )
     assert response.status_code == 400
     assert saved(user).locale is None
+
+
+def test_time_zones_are_named_in_the_language_and_grouped_by_region(client, login_as, csrf):
+    login_as("editor")
+    client.post("/language", data={"locale": "de", "csrf_token": csrf()})
+    html = client.get("/admin/profile/").get_data(as_text=True)
+    picker = re.search(r'<select[^>]*name="timezone".*?</select>', html, re.S).group(0)
+    assert "data-timezone-picker" in picker
+    groups = re.findall(r'<optgroup label="([^"]+)">', picker)
+    assert groups[:2] == ["Afrika", "Amerika"] and "Europa" in groups
+    assert '<option value="America/Argentina/Cordoba">Córdoba (Argentinien)</option>' in picker
+    assert ">America/Argentina/Cordoba<" not in picker and "EST5EDT" not in picker
+
+
+def test_the_profile_lists_the_users_roles_by_their_display_names(client, login_as):
+    login_as("editor")
+    html = client.get("/admin/profile/").get_data(as_text=True)
+    roles = re.search(r'data-testid="profile-roles">(.*?)</div>', html, re.S).group(1)
+    assert "<dt>Editor</dt>" in roles and "<dt>editor</dt>" not in roles
+    assert "Posts, comment and tag moderation, reminders, media library" in roles

@@ -543,7 +543,7 @@ def test_admin_assigns_translation_languages(client, login_as, make_user):
     db.session.refresh(tina)
     assert tina.translation_languages == ["de", "ar"]
     details = client.get(f"/admin/users/details/?id={tina.id}").get_data(as_text=True)
-    assert "Deutsch, العربية" in details
+    assert "Deutsch and العربية" in details  # joined as the reader's language joins a list
 
 
 @pytest.mark.parametrize("bad", ["en", "xx"])

@@ -75,12 +75,12 @@ def _user_formatter(view: Any, context: Any, model: AuditEntry, name: str) -> st
 
 def _changes_in_list(view: Any, context: Any, model: AuditEntry, name: str) -> Markup:
     return audit_text.format_changes(
-        model.changes, audit_text.LIST_VALUE_LIMIT, audit_text.LIST_FIELD_LIMIT
+        model.changes, audit_text.LIST_VALUE_LIMIT, audit_text.LIST_FIELD_LIMIT, model.object_type
     )
 
 
 def _changes_in_full(view: Any, context: Any, model: AuditEntry, name: str) -> Markup:
-    return audit_text.format_changes(model.changes)
+    return audit_text.format_changes(model.changes, object_type=model.object_type)
 
 
 class AuditView(GatedModelView):

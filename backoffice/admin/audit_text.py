@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext, ngettext
 from markupsafe import Markup, escape
 
+from backoffice.admin.audit_fields import field_label, field_value
+from backoffice.i18n.lists import join_labels
 from backoffice.i18n.selectors import text_direction
 
 # A context of their own: "Created"/"Updated" are also date column headers ("created on").
@@ -33,6 +35,9 @@ OBJECT_TYPE_LABELS = {
     "User": _l("User"),
     "Role": _l("Role"),
     "Reminder": _l("Reminder"),
+    # Written by the workbench (backoffice.workbench.store, .glossary).
+    "Translation": _l("Translation"),
+    "GlossaryTerm": _l("Glossary term"),
 }
 
 # One whole sentence per action, so that translators can order the words freely.
@@ -94,7 +99,7 @@ def value_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return join_labels(value_text(v) for v in value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return str(value)
@@ -113,8 +118,12 @@ def format_changes(
     changes: Mapping[str, Any] | None,
     value_limit: int | None = None,
     field_limit: int | None = None,
+    object_type: str | None = None,
 ) -> Markup:
-    """``field: old → new`` as a list; values and field count cut only when limits are given."""
+    """``field: old → new`` as a list; values and field count cut only when limits are given.
+
+    Fields read as the forms of ``object_type``'s view label them (:mod:`audit_fields`).
+    """
     items = sorted((changes or {}).items())
     if not items:
         return Markup("")
@@ -123,11 +132,15 @@ def format_changes(
     lines = []
     for field, pair in shown:
         old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        old, new = field_value(object_type, field, old), field_value(object_type, field, new)
+        label = Markup('<span class="audit-field" data-field="{}">{}</span>').format(
+            field, field_label(object_type, field)
+        )
         if old is None:  # a new object: only the value it got
-            line = Markup("<li><code>{}</code>: {}</li>").format(field, _value(new, value_limit))
+            line = Markup("<li>{}: {}</li>").format(label, _value(new, value_limit))
         else:
-            line = Markup("<li><code>{}</code>: {} {} {}</li>").format(
-                field, _value(old, value_limit), arrow, _value(new, value_limit)
+            line = Markup("<li>{}: {} {} {}</li>").format(
+                label, _value(old, value_limit), arrow, _value(new, value_limit)
             )
         lines.append(line)
     hidden = len(items) - len(shown)

@@ -27,6 +27,7 @@ from backoffice.admin.links import ROW_ID, history_url
 from backoffice.admin.pager import pager_links
 from backoffice.admin.paging import FastListMixin
 from backoffice.admin.rows import ROW_SLOT, render_rows
+from backoffice.admin.search import search_placeholder
 from backoffice.extensions import db
 from backoffice.i18n.lookup import per_catalog
 from backoffice.i18n.text import InertText
@@ -164,6 +165,9 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
     @property
     def can_delete(self) -> bool:  # type: ignore[override]
         return self.may("delete")
+
+    def search_placeholder(self) -> str | None:
+        return search_placeholder(self)  # the labels as a list in the reader's language
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, IntegrityError):

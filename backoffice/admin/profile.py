@@ -14,21 +14,21 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, SelectField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
+from backoffice.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from backoffice.admin.base import GatedView
-from backoffice.admin.users import MIN_PASSWORD_LENGTH
+from backoffice.admin.role_labels import role_description, role_label
 from backoffice.extensions import db
-from backoffice.i18n.timezones import allowed_timezones, is_allowed_timezone
+from backoffice.i18n.timezone_names import TimezoneSelectField
 from backoffice.security import sessions
-
-MAX_PASSWORD_LENGTH = 1024
 
 
 class SettingsForm(FlaskForm):
     """Language and time zone; empty means "browser's language" / "site's time zone"."""
 
-    # Choices are checked by our validators below, with messages of our own.
+    # Choices are checked by our validators, with messages of our own; the time zones are
+    # the same allow-list and picker as in the admin's user form.
     locale = SelectField(_l("Language"), validate_choice=False)
-    timezone = SelectField(_l("Time zone"), validate_choice=False)
+    timezone = TimezoneSelectField(_l("Time zone"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,18 +36,10 @@ class SettingsForm(FlaskForm):
         self.locale.choices = [("", _("Browser default"))] + [
             (code, name) for code, (name, _direction) in languages.items()
         ]
-        default_zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
-        self.timezone.choices = [("", _("Site default (%(zone)s)", zone=default_zone))] + [
-            (name, name) for name in allowed_timezones()
-        ]
 
     def validate_locale(self, field: SelectField) -> None:
         if field.data and field.data not in current_app.config["LANGUAGES"]:
             raise ValidationError(_("Choose a language from the list."))
-
-    def validate_timezone(self, field: SelectField) -> None:
-        if field.data and not is_allowed_timezone(field.data):
-            raise ValidationError(_("Choose a time zone from the list."))
 
 
 class PasswordForm(FlaskForm):
@@ -116,7 +108,12 @@ class ProfileView(GatedView):
     def _render(
         self, settings: SettingsForm, password: PasswordForm, status: int = 200
     ) -> tuple[str, int]:
-        return self.render("admin/profile.html", settings=settings, password=password), status
+        roles = [
+            (role_label(role), role_description(role))
+            for role in sorted(current_user.roles, key=lambda role: role.name)
+        ]
+        page = self.render("admin/profile.html", settings=settings, password=password, roles=roles)
+        return page, status
 
 
 def _settings_form(bind: bool) -> SettingsForm:

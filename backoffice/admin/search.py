@@ -8,6 +8,7 @@ from flask import g
 
 from backoffice import search
 from backoffice.admin.paging import LIST_WINDOW_END
+from backoffice.i18n.lists import join_labels
 
 
 class FullTextSearch:
@@ -91,3 +92,14 @@ class FullTextSearch:
             if count_query is not None:
                 count_query = count_query.filter(condition)
         return query, count_query, joins, count_joins
+
+
+def search_placeholder(view: Any) -> str | None:
+    """The search box's placeholder: the searched columns' labels as a list in the reader's
+    language ("Username or E-mail", "اسم المستخدم أو البريد"), not joined with a Latin comma."""
+    searchable = getattr(view, "column_searchable_list", None)
+    if not searchable:
+        return None
+    labels = view.column_labels or {}
+    names = [getattr(column, "key", column) for column in searchable]
+    return join_labels((labels.get(name, name) for name in names), style="or")

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytz
 from flask import current_app
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import PasswordField, SelectField, SelectMultipleField
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
+from backoffice import accounts
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import datetime_formatter
+from backoffice.admin.role_labels import role_choices, role_description, role_label
+from backoffice.i18n.lists import join_labels
+from backoffice.i18n.timezone_names import TimezoneSelectField
 from backoffice.security import sessions
-
-MIN_PASSWORD_LENGTH = 8
+from config import LANGUAGES
 
 
 def _locale_choices() -> list[tuple[str, str]]:
@@ -39,11 +42,48 @@ def _check_translation_languages(form: Any, field: SelectMultipleField) -> None:
 def _translation_languages_formatter(view: Any, context: Any, model: Any, name: str) -> str:
     languages = current_app.config["LANGUAGES"]
     codes = model.translation_languages or []
-    return ", ".join(languages[code][0] if code in languages else code for code in codes)
+    return join_labels(languages[code][0] if code in languages else code for code in codes)
 
 
-def _timezone_choices() -> list[tuple[str, str]]:
-    return [("", _l("Site default"))] + [(tz, tz) for tz in pytz.common_timezones]
+def _language_filter_choices() -> list[tuple[str, str]]:
+    # Made once when the view is built, outside any app: the languages the project ships.
+    return [(code, name) for code, (name, _d) in LANGUAGES.items()]
+
+
+def _language_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    languages = current_app.config["LANGUAGES"]
+    code = model.locale
+    return languages[code][0] if code in languages else (code or "")
+
+
+def _roles_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    return join_labels(sorted(role_label(role) for role in model.roles))
+
+
+def _account_rule(clean: Any) -> Any:
+    """A form validator applying one of the account rules of :mod:`backoffice.accounts` (the
+    same rules as ``flask users create``)."""
+
+    def check(form: Any, field: Any) -> None:
+        try:
+            clean(field.data)
+        except accounts.AccountError as error:
+            raise ValidationError(str(error)) from None
+
+    return check
+
+
+def _password_rule(form: Any, field: PasswordField) -> None:
+    if field.data:
+        _account_rule(accounts.check_password_rules)(form, field)
+
+
+def _role_name_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    return role_label(model)
+
+
+def _role_description_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    return role_description(model)
 
 
 class UserView(GatedModelView):
@@ -56,7 +96,11 @@ class UserView(GatedModelView):
     ]  # fmt: skip
     column_export_list = ["username", "email", "active", "locale", "created_at"]
     column_searchable_list = ["username", "email"]
-    column_filters = ["active", "roles.name", "locale"]
+    column_filters = [
+        "active",
+        FilterEqual("roles.name", _l("Role"), options=role_choices),
+        FilterEqual("locale", _l("Language"), options=_language_filter_choices),
+    ]
     column_sortable_list = ["username", "email", "active", "last_login_at"]
     column_labels = {
         "username": _l("Username"),
@@ -75,27 +119,32 @@ class UserView(GatedModelView):
         "last_login_at": datetime_formatter,
         "created_at": datetime_formatter,
         "translation_languages": _translation_languages_formatter,
+        "roles": _roles_formatter,
+        "locale": _language_formatter,
     }
+    column_formatters_detail = column_formatters
     form_columns = ["username", "email", "password", "active", "roles", "locale", "timezone",
                     "translation_languages"]  # fmt: skip
     form_excluded_columns = ["password_hash"]
     form_extra_fields = {
         "password": PasswordField(
             _l("Password"),
-            validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
+            validators=[_password_rule],
             description=_l("Leave empty to keep the current password."),
         )
     }
     form_overrides = {
         "locale": SelectField,
-        "timezone": SelectField,
+        "timezone": TimezoneSelectField,
         "translation_languages": SelectMultipleField,
     }
     form_args = {
-        "username": {"validators": [Length(min=1, max=80)]},
-        "email": {"validators": [Optional(), Email(), Length(max=255)]},
+        "username": {"validators": [_account_rule(accounts.clean_username)]},
+        "email": {"validators": [_account_rule(accounts.clean_email)]},
+        "roles": {"get_label": role_label},
         "locale": {"choices": _locale_choices, "validators": [Optional()]},
-        "timezone": {"choices": _timezone_choices, "validators": [Optional()]},
+        # The one allow-list of backoffice.i18n.timezones, as in the profile.
+        "timezone": {"validators": [Optional()]},
         # Checked by our validator, with a message of our own.
         "translation_languages": {
             "choices": _translation_language_choices,
@@ -106,8 +155,8 @@ class UserView(GatedModelView):
     }
 
     def on_model_change(self, form: Any, model: Any, is_created: bool) -> None:
-        model.username = (model.username or "").strip()
-        model.email = (model.email or "").strip() or None
+        model.username = accounts.clean_username(model.username)
+        model.email = accounts.clean_email(model.email)
         model.locale = model.locale or None
         model.timezone = model.timezone or None
         model.translation_languages = list(model.translation_languages or [])
@@ -131,6 +180,11 @@ class RoleView(GatedModelView):
     can_create = False
     column_list = ["name", "description"]
     column_labels = {"name": _l("Name"), "description": _l("Description")}
+    column_formatters = {
+        "name": _role_name_formatter,
+        "description": _role_description_formatter,
+    }
+    column_formatters_detail = column_formatters
     form_columns = ["description"]
 
     @property

@@ -24,6 +24,14 @@ def extract() -> None:
 @click.argument("lang")
 def init(lang: str) -> None:
     """Start a catalog for LANG (e.g. 'fr')."""
+    from babel.core import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise click.ClickException(
+            f"Unknown language code {lang!r}: use a code such as 'fr' or 'pt_BR'."
+        ) from None
     try:
         path = catalogs.init(lang)
     except (FileExistsError, ValueError) as error:

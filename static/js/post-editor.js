@@ -11,6 +11,10 @@
   }
   var data = settings.dataset;
   var C = window.CKEDITOR;
+  // Our catalog's words for the editor (its label, the heading titles): JSON, used as text.
+  var textsElement = document.getElementById("post-editor-texts");
+  var texts = textsElement ? JSON.parse(textsElement.textContent) : {};
+  var headings = texts.headings || {};
   var plugins = [
     C.Essentials, C.Paragraph, C.Heading, C.Bold, C.Italic, C.Link, C.AutoLink, C.List,
     C.BlockQuote, C.Table, C.TableToolbar, C.TableCaption, C.Image, C.ImageToolbar,
@@ -24,14 +28,17 @@
   var config = {
     licenseKey: "GPL",
     language: { ui: data.language, content: data.language },
+    // The editing area's accessible name (CKEditor's own is "Rich Text Editor. Editing
+    // area: main", partly English in German).
+    label: texts.label || undefined,
     plugins: plugins,
     toolbar: toolbar,
     heading: {
       options: [
-        { model: "paragraph", title: "Paragraph", class: "ck-heading_paragraph" },
-        { model: "heading2", view: "h2", title: "Heading 2", class: "ck-heading_heading2" },
-        { model: "heading3", view: "h3", title: "Heading 3", class: "ck-heading_heading3" },
-        { model: "heading4", view: "h4", title: "Heading 4", class: "ck-heading_heading4" }
+        { model: "paragraph", title: headings.paragraph || "Paragraph", class: "ck-heading_paragraph" },
+        { model: "heading2", view: "h2", title: headings.heading2 || "Heading 2", class: "ck-heading_heading2" },
+        { model: "heading3", view: "h3", title: headings.heading3 || "Heading 3", class: "ck-heading_heading3" },
+        { model: "heading4", view: "h4", title: headings.heading4 || "Heading 4", class: "ck-heading_heading4" }
       ]
     },
     image: { toolbar: ["imageTextAlternative", "toggleImageCaption", "|", "imageStyle:side"] },
