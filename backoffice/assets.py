@@ -17,8 +17,23 @@ from backoffice.extensions import assets as environment
 
 # Registered once per process: webassets keeps a global registry per Environment.
 # rtl.css only applies under [dir="rtl"]; one bundle keeps it a single cached request.
-app_css = Bundle("css/app.css", "css/rtl.css", filters="cssmin", output="gen/app.%(version)s.css")
-app_js = Bundle("js/app.js", "js/workbench.js", filters="jsmin", output="gen/app.%(version)s.js")
+app_css = Bundle(
+    "css/app.css",
+    "css/rtl.css",
+    "css/workbench-tools.css",
+    filters="cssmin",
+    output="gen/app.%(version)s.css",
+)
+# select2-texts.js first: select2's defaults must be set before any picker is made.
+app_js = Bundle(
+    "js/select2-texts.js",
+    "js/timezone-picker.js",
+    "js/app.js",
+    "js/workbench.js",
+    "js/workbench-tools.js",
+    filters="jsmin",
+    output="gen/app.%(version)s.js",
+)
 environment.register("app_css", app_css)
 environment.register("app_js", app_js)
 
@@ -40,6 +55,15 @@ editor_css = Bundle(
 )
 environment.register("editor_js", editor_js)
 environment.register("editor_css", editor_css)
+# Translate in context (backoffice/admin/in_context.py): only on pages with the mode on.
+environment.register(
+    "in_context_js",
+    Bundle("js/in-context.js", filters="jsmin", output="gen/in-context.%(version)s.js"),
+)
+environment.register(
+    "in_context_css",
+    Bundle("css/in-context.css", filters="cssmin", output="gen/in-context.%(version)s.css"),
+)
 # The site icon, hashed like the bundles (a browser without one asks for /favicon.ico).
 environment.register("favicon", Bundle("img/favicon.svg", output="gen/favicon.%(version)s.svg"))
 

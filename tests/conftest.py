@@ -154,6 +154,22 @@ def workbench_config(catalog_copy: Path) -> dict[str, str]:
 
 
 @pytest.fixture
+def live_workbench_app(tmp_path: Path, workbench_config: dict[str, str]) -> Callable[[], Flask]:
+    """Builds an app for a live browser server: its own SQLite file, uploads folder and
+    private catalogs (the browser tests of the workbench and of translate in context)."""
+
+    def build() -> Flask:
+        return create_app(
+            "testing",
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'browser.db'}",
+            UPLOADS_DIR=str(tmp_path / "uploads"),
+            **workbench_config,
+        )
+
+    return build
+
+
+@pytest.fixture
 def translator(make_user: Callable[..., User]) -> User:
     """A translator assigned German only."""
     return make_user("hans", "translator", email="hans@example.org", translation_languages=["de"])

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import browser_tab, serving
 from test_browser import ARTIFACTS, sign_in
 from test_translations_view import PENDING, blank
 
-from backoffice import create_app
 from backoffice.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
@@ -25,19 +25,13 @@ USER, PASSWORD = "tina", "browser password"
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, catalog_copy: Path) -> Iterator[str]:
+def live_server(catalog_copy: Path, live_workbench_app: Any) -> Iterator[str]:
     """A translator for German who also edits posts; one post with a pending comment.
 
     German's "%(num)d pending" (the post list's badge) starts untranslated.
     """
     blank(catalog_copy, "de", PENDING)
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'browser.db'}",
-        BABEL_TRANSLATION_DIRECTORIES=str(catalog_copy),
-        TRANSLATION_TEMPLATE=str(catalog_copy.parent / "messages.pot"),
-        UPLOADS_DIR=str(tmp_path / "uploads"),
-    )
+    app = live_workbench_app()
     with app.app_context():
         db.create_all()
         user = create_user(db.session, USER, PASSWORD, ["translator", "editor"])

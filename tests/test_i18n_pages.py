@@ -197,14 +197,18 @@ def admin_pages(app: Flask) -> list[tuple[str, str]]:
     return pages
 
 
-def workbench_pages() -> list[tuple[str, str]]:
-    """The workbench's pages inside a catalog: Arabic, whose six plural forms are all labelled."""
-    plural = next(entry for entry in store.entries("ar") if entry.msgid_plural)
+def workbench_pages(lang: str = "ar") -> list[tuple[str, str]]:
+    """The workbench's pages inside a catalog (by default Arabic, whose six plural forms are
+    all labelled), and its tools."""
+    plural = next(entry for entry in store.entries(lang) if entry.msgid_plural)
     return [
-        ("workbench entries", url_for("translations.entries_view", lang="ar", state="all")),
-        ("workbench search", url_for("translations.entries_view", lang="ar", q="zzz-none")),
-        ("workbench editor", url_for("translations.edit_view", lang="ar", key=plural.key)),
-        ("workbench upload", url_for("translations.upload_view", lang="ar")),
+        ("workbench entries", url_for("translations.entries_view", lang=lang, state="all")),
+        ("workbench search", url_for("translations.entries_view", lang=lang, q="zzz-none")),
+        ("workbench editor", url_for("translations.edit_view", lang=lang, key=plural.key)),
+        ("workbench upload", url_for("translations.upload_view", lang=lang)),
+        ("workbench glossary", url_for("translations.glossary_view", lang=lang)),
+        ("workbench consistency", url_for("translations.consistency_view", lang=lang)),
+        ("workbench progress", url_for("translations.progress_view")),
     ]
 
 

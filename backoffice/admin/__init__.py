@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from backoffice.admin.audit import AuditView
 from backoffice.admin.comments import CommentView, pending_count
 from backoffice.admin.dashboard import DashboardView
+from backoffice.admin.in_context import init_app as init_in_context
 from backoffice.admin.media import MediaView
 from backoffice.admin.menu import add_badge, cached_menu
 from backoffice.admin.posts import PostView
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> Admin:
     # Not in the menu: the user name in the navbar links to it.
     admin.add_view(ProfileView(name=_l("Profile"), endpoint="profile", url="profile"))
     add_badge(admin, "comments", pending_count)
+    init_in_context(app, admin)
     app.add_template_global(cached_menu)
     app.teardown_appcontext(_forget_render_context)
     return admin

@@ -13,6 +13,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from backoffice.ids import parse_id
+
 STATES = ("all", "untranslated", "fuzzy", "translated")
 PAGE_SIZE = 25
 #: Longer search terms are cut: nobody types more, and each is matched against every entry.
@@ -167,6 +169,27 @@ def history_rows(rows: Sequence[Any], count: int) -> list[HistoryRow]:
             HistoryRow(row.id, who, row.created_at, _shown(old), _shown(new), restorable, old_fuzzy)
         )
     return result
+
+
+@dataclass(frozen=True)
+class GlossaryForm:
+    """A glossary term as the form sent it (checked by ``workbench.glossary``)."""
+
+    term: str = ""
+    translation: str = ""
+    note: str = ""
+    version: int | None = None  # the term's version the form was built on (edits only)
+
+    @classmethod
+    def from_form(cls, form: MultiDict[str, str]) -> GlossaryForm:
+        """Read ``term``, ``translation`` and ``note``; over-long values are cut far past the
+        limits, so the engine still refuses them with its message."""
+        return cls(
+            form.get("term", "")[:1000],
+            form.get("translation", "")[:1000],
+            _normal_newlines(form.get("note", ""))[:5000],
+            parse_id(form.get("version")),
+        )
 
 
 def plural_labels(forms: Sequence[Any], format_number: Any) -> list[str]:

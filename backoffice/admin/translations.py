@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, request
 from flask_admin import expose
-from flask_babel import format_number, ngettext
+from flask_babel import format_number, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -28,14 +28,17 @@ from backoffice.admin.translation_forms import (
     plural_labels,
     select,
 )
+from backoffice.admin.translation_tools import WorkbenchToolsMixin, editor_tools
 from backoffice.ids import parse_id
 from backoffice.workbench import access, plurals, store, transfer, update
 
 Rendered = str | tuple[str, int]
 
 
-class TranslationsView(GatedView):
-    """``/admin/translations/``: the languages a user may edit, and everything inside them."""
+class TranslationsView(WorkbenchToolsMixin, GatedView):
+    """``/admin/translations/``: the languages a user may edit, and everything inside them.
+
+    The glossary, consistency and progress pages are in :mod:`.translation_tools`."""
 
     access_key = "translations"
 
@@ -221,6 +224,7 @@ class TranslationsView(GatedView):
             errors=errors or [],
             conflict=conflict,
             history=history_rows(store.history(lang, entry.key), len(form.strings)),
+            tools=editor_tools(lang, entry, form.strings),
             query=EntryQuery.from_args(request.args),
             **self._helpers(),
         )
@@ -246,6 +250,7 @@ class TranslationsView(GatedView):
             "language_name": lambda code: languages.get(code, (code, "ltr"))[0],
             "language_dir": lambda code: languages.get(code, (code, "ltr"))[1],
             "format_number": format_number,
+            "format_percent": format_percent,
             "format_time": format_stored_datetime,
             "location_text": location_text,
         }

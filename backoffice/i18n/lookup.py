@@ -64,6 +64,18 @@ def remembered(domain: object, load: Callable[[], Any]) -> Any:
     return translations
 
 
+def wrap_remembered(domain: Any, wrap: Callable[[Any], Any]) -> Any:
+    """Serve ``wrap(real)`` as ``domain``'s translations for the rest of this request (the
+    in-context mode's marks); returns the wrapper, or None outside a request's babel state."""
+    state = _state()
+    if state is None:
+        return None
+    real = domain.get_translations()  # remembered under the key below from here on
+    memo = state.__dict__.setdefault("translations_memo", {})
+    wrapped = memo[(id(domain), _locale(state))] = wrap(real)
+    return wrapped
+
+
 def translations() -> Any:
     """The request's translations in its domain (``flask_babel.get_translations()``)."""
     state = _state()
@@ -78,5 +90,7 @@ def per_catalog(memo: dict[Any, tuple[Any, T]], make: Callable[[], T], key: Hash
     full_key = (key, str(current_locale()))
     made = memo.get(full_key)
     if made is None or made[0] is not catalog:
-        made = memo[full_key] = (catalog, make())
+        made = (catalog, make())
+        if not getattr(catalog, "per_request", False):  # in-context marks: never kept
+            memo[full_key] = made
     return made[1]

@@ -12,6 +12,7 @@ from backoffice.models.blog import (
 )
 from backoffice.models.catalog import TranslationCatalog, TranslationEntry
 from backoffice.models.counts import row_counts
+from backoffice.models.glossary import GlossaryTerm
 from backoffice.models.throttle import Throttle
 from backoffice.models.users import ROLE_NAMES, Role, User, user_roles
 
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEntry",
     "COMMENT_STATUSES",
     "Comment",
+    "GlossaryTerm",
     "POST_STATUSES",
     "Post",
     "ROLE_NAMES",

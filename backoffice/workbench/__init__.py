@@ -29,4 +29,10 @@ view (``backoffice/admin/translations.py``) only talks to this package:
                     with their numbers, before Babel reads it.
 - :mod:`.files`     the repository's catalog files: paths, parsing, the template;
                     ``remove_stale_temporaries(app)`` on start.
+- :mod:`.memory`    ``suggestions(lang, entry)``: translations of similar source texts from
+                    ours and Flask-Admin's ``admin.po``; ``other_languages(lang, key)``.
+- :mod:`.glossary`  per-language terms and agreed translations: changes (audited), marks in
+                    source texts, ``missing(...)`` for the check's warning.
+- :mod:`.consistency` ``inconsistencies(lang)``: one source text, several translations.
+- :mod:`.progress`  ``this_week(langs)`` from the audit; ``changed_since_sync(lang)``.
 """

@@ -5,7 +5,8 @@ count, the rule ``flask translate check`` applies too), one string per plural fo
 language, the same HTML tags with the same attributes (parsed as a browser parses them; a
 source text without markup allows none). Every translation is shown as text anyway
 (``backoffice.i18n.text``); the tag check tells the translator early. Warnings: leading or
-trailing whitespace and the closing punctuation differ. An empty string is "untranslated",
+trailing whitespace and the closing punctuation differ, and a glossary term of the source
+lacks its agreed translation (:mod:`.glossary`). An empty string is "untranslated",
 never an error. Every message is a whole sentence in the UI language, translated when the
 check runs.
 """
@@ -20,6 +21,7 @@ from flask_babel import gettext as _
 
 from backoffice.i18n.catalogs import placeholder_mismatch
 from backoffice.i18n.text import markup_of, start_tag
+from backoffice.workbench import glossary as glossary_terms
 
 # Closing marks that mean the same across scripts (Arabic ؟, full-width CJK, Devanagari ।).
 ENDINGS = {
@@ -50,12 +52,14 @@ def check(
     nplurals: int,
     form_labels: Sequence[str] | None = None,
     single_forms: Collection[int] = (),
+    glossary: Sequence[tuple[str, str]] = (),
 ) -> CheckResult:
     """Check the translation ``strings`` (one per plural form, else one) of an entry.
 
     ``form_labels`` names the plural forms in messages ("Form 'few' lacks …"); by default
     they are numbered from 1. ``single_forms`` are the forms that one number alone selects
-    (``catalogs.single_number_forms``): only they may leave the number out.
+    (``catalogs.single_number_forms``): only they may leave the number out. ``glossary``
+    holds the language's (term, agreed translation) pairs.
     """
     result = CheckResult()
     plural = msgid_plural is not None
@@ -84,7 +88,26 @@ def check(
         _check_tags(result, source, string, form)
         _check_whitespace(result, source, string, form)
         _check_ending(result, source, string, form)
+    check_glossary(result, (msgid, msgid_plural), strings, glossary)
     return result
+
+
+def check_glossary(
+    result: CheckResult,
+    sources: Sequence[str | None],
+    strings: Sequence[str],
+    glossary: Sequence[tuple[str, str]],
+) -> None:
+    """Warn once per glossary term of ``sources`` whose agreed translation is missing."""
+    for term, translation in glossary_terms.missing(sources, strings, glossary):
+        result.warnings.append(
+            _(
+                "The source text has the glossary term “%(term)s”: its agreed translation "
+                "“%(translation)s” is missing.",
+                term=term,
+                translation=translation,
+            )
+        )
 
 
 def _check_placeholders(

@@ -9,7 +9,8 @@
 - ``save_entry(lang, key, strings, fuzzy, base_version, user) -> SaveResult``: in one
   transaction, with the language's catalog row and the entry's row locked: refuse with
   ``Conflict`` if the entry changed since ``base_version`` (unless it already holds what is
-  being saved), with ``CheckFailed`` on blocking problems (an over-long text first, before
+  being saved), with ``CheckFailed`` on blocking problems (warnings, the glossary's
+  too, are returned in ``SaveResult.warnings``; an over-long text first, before
   anything is read, see :mod:`.limits`); else write the entry, a new revision of the catalog
   (every process serves it on its next request) and one audit entry, and commit. No file is
   written: ``translate export`` writes the database's catalogs into the repository.
@@ -41,7 +42,7 @@ from backoffice.i18n import catalogs
 from backoffice.models import AuditEntry, User
 from backoffice.models._time import utcnow
 from backoffice.models.catalog import TranslationCatalog, TranslationEntry
-from backoffice.workbench import checks, files, limits, plurals, revisions
+from backoffice.workbench import checks, files, glossary, limits, plurals, revisions
 from backoffice.workbench.merge import Version
 
 __all__ = [
@@ -336,7 +337,7 @@ def save_entry(
         nplurals, expression = plural_rule(catalog)
         result = checks.check(
             current.msgid, current.msgid_plural, strings, nplurals, labels,
-            catalogs.single_number_forms(expression, nplurals),
+            catalogs.single_number_forms(expression, nplurals), glossary.pairs(lang),
         )  # fmt: skip
         if result.errors:
             raise CheckFailed(result.errors)
