@@ -30,8 +30,8 @@ PG_BIN="$(pg_bindir)"
 
 mkdir -p "$ROOT/artifacts"
 status=0
-# The database runs spread over two processes (pytest-xdist; each gets its own PostgreSQL
-# database); the browser tests run in one.
+# Every run spreads over two processes (pytest-xdist): each gets its own PostgreSQL database,
+# and each browser test its own server, port, database and Chromium page.
 WORKERS="${TEST_WORKERS:-2}"
 
 echo "==> lint (ruff)"
@@ -98,7 +98,7 @@ TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/backoffice_te
   python -m pytest -m "not browser" -p no:cacheprovider -n "$WORKERS" "$@" || status=1
 
 echo "==> browser tests (headless Chromium; screenshots in artifacts/)"
-python -m pytest -m browser -p no:cacheprovider "$@" || status=1
+python -m pytest -m browser -p no:cacheprovider -n "$WORKERS" "$@" || status=1
 
 if [ "$status" -ne 0 ]; then
   echo "==> FAILED: see the output above" >&2

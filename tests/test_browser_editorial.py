@@ -152,8 +152,10 @@ def test_an_image_uploaded_in_the_editor_is_stored_served_and_offered(
             list(PNG),
         )
         page.wait_for_selector(".ck-editor__editable img[src='/media/pasted.png']")
+        # A function, not an expression: Playwright evals a polled expression, which the
+        # page's script policy (no unsafe-eval) refuses.
         page.wait_for_function(
-            "document.querySelector('.ck-editor__editable img').naturalWidth === 1"
+            "() => document.querySelector('.ck-editor__editable img').naturalWidth === 1"
         )  # served back by /media/ from the storage
         page.click("input[type=submit][name=_continue_editing]")
         page.wait_for_url("**/admin/posts/edit/**")
