@@ -68,7 +68,9 @@ class Config:
 
     ASSETS_DEBUG = False
     ASSETS_AUTO_BUILD = True
-    ASSETS_MANIFEST = f"json:{ROOT / 'static' / 'gen' / 'manifest.json'}"
+    # JSON, merged and replaced atomically: processes building on the fly share it safely
+    # (backoffice/compat/flask_assets.py).
+    ASSETS_MANIFEST = f"atomic-json:{ROOT / 'static' / 'gen' / 'manifest.json'}"
     ASSETS_CACHE = str(ROOT / "static" / ".webassets-cache")
     SEND_FILE_MAX_AGE_DEFAULT = None
 

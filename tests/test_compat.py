@@ -3,6 +3,8 @@ upgrade changes what the adapter needs, before a page does."""
 
 from __future__ import annotations
 
+import json
+
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_babel import lazy_gettext, lazy_ngettext, lazy_pgettext
 from flask_babel.speaklater import LazyString
@@ -38,3 +40,27 @@ def test_flask_assets_build_subcommand_runs_through_webassets_cmd(runner):
     finally:
         flask_assets._webassets_cmd = original
     assert result.exit_code == 0 and seen == ["clean"]
+
+
+def test_the_shared_assets_manifest_merges_and_replaces_its_file(tmp_path):
+    from types import SimpleNamespace
+
+    from webassets.version import FileManifest, get_manifest
+
+    from backoffice.compat.flask_assets import AtomicJsonManifest
+
+    assert hasattr(FileManifest, "_load_manifest") and hasattr(FileManifest, "_save_manifest")
+    path = tmp_path / "manifest.json"
+    ctx = SimpleNamespace(auto_build=True, directory=str(tmp_path))
+    first = get_manifest(f"atomic-json:{path}", env=ctx)
+    second = get_manifest(f"atomic-json:{path}", env=ctx)  # another process, read before
+    assert isinstance(first, AtomicJsonManifest)
+    first.remember(SimpleNamespace(output="gen/a.%(version)s.js"), ctx, "aaaa")
+    second.remember(SimpleNamespace(output="gen/b.%(version)s.css"), ctx, "bbbb")
+    assert json.loads(path.read_text()) == {
+        "gen/a.%(version)s.js": "aaaa",
+        "gen/b.%(version)s.css": "bbbb",
+    }  # neither process dropped the other's version
+    assert first.query(SimpleNamespace(output="gen/b.%(version)s.css"), ctx) == "bbbb"
+    path.write_text("")  # half a file written by an older version: rebuilt, not a crash
+    assert first.query(SimpleNamespace(output="gen/a.%(version)s.js"), ctx) is None
