@@ -28,6 +28,7 @@ from backoffice import create_app  # noqa: E402
 from backoffice.accounts import create_user  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
 from backoffice.workbench import revisions, store  # noqa: E402
+from bench.schema import create_schema  # noqa: E402
 
 
 def per_call(function, rounds: int = 7, calls: int = 2000) -> float:
@@ -47,12 +48,7 @@ def main() -> None:
     options = parser.parse_args()
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=options.database_url)
     with app.app_context():
-        if options.database_url.startswith("sqlite"):
-            db.create_all()
-        else:
-            from flask_migrate import upgrade
-
-            upgrade()
+        create_schema(options.database_url)
         store.ensure("de")
         user = create_user(db.session, f"bench-{time.time_ns()}", "bench password", ["admin"])
         db.session.commit()

@@ -29,6 +29,7 @@ from backoffice.accounts import create_user  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
 from backoffice.models import TranslationEntry  # noqa: E402
 from backoffice.workbench import glossary, memory, revisions, store  # noqa: E402
+from bench.schema import create_schema  # noqa: E402
 
 PASSWORD = "bench password"
 WORDS = ("comment post tag draft user page list entry text title author status media file "
@@ -85,12 +86,7 @@ def main() -> None:
     options = parser.parse_args()
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=options.database_url)
     with app.app_context():
-        if options.database_url.startswith("sqlite"):
-            db.create_all()
-        else:
-            from flask_migrate import upgrade
-
-            upgrade()
+        create_schema(options.database_url)
         user = create_user(db.session, f"bench-{time.time_ns()}", PASSWORD, ["admin"])
         user.locale = "de"
         db.session.commit()

@@ -30,6 +30,7 @@ from markupsafe import Markup  # noqa: E402
 from backoffice import create_app  # noqa: E402
 from backoffice.accounts import create_user, ensure_roles  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
+from bench.measure import percentile  # noqa: E402
 
 PAGES = {"post list": "/admin/posts/", "dashboard": "/admin/"}
 PASSWORD = "bench password"
@@ -67,11 +68,6 @@ def timed(client, url: str, marker: str) -> float:
     elapsed = time.perf_counter() - start
     assert response.status_code == 200 and marker in response.get_data(as_text=True), url
     return elapsed * 1000
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def per_call(function, rounds: int = 7, calls: int = 2000) -> float:

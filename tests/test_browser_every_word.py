@@ -34,12 +34,12 @@ from babel.messages.pofile import read_po
 from conftest import extract_csrf, serving
 from flask import Flask
 from test_i18n_pages import admin_pages as every_admin_page
-from test_i18n_pages import workbench_pages
+from test_i18n_pages import matchers_for, workbench_pages
 
 from backoffice import create_app
 from backoffice.accounts import create_user
 from backoffice.extensions import db
-from backoffice.i18n.catalogs import PLACEHOLDER, TRANSLATIONS
+from backoffice.i18n.catalogs import TRANSLATIONS
 from backoffice.models import Comment, Post, Reminder, Tag
 from backoffice.models._time import utcnow
 from config import LANGUAGES
@@ -77,17 +77,7 @@ def translated_differently(lang: str, translations: Path = TRANSLATIONS) -> set[
 
 def matchers(lang: str) -> tuple[set[str], list[re.Pattern[str]]]:
     """Exact texts, and patterns for sources with placeholders ("Signed in as %(name)s.")."""
-    exact: set[str] = set()
-    patterns = []
-    for source in translated_differently(lang):
-        text = " ".join(source.split())
-        parts = PLACEHOLDER.split(text)
-        if len(parts) == 1:
-            exact.add(text.replace("%%", "%"))
-        elif re.search(r"[^\W\d_]{2,}", "".join(parts)):  # words around the placeholders
-            body = ".+?".join(re.escape(part.replace("%%", "%")) for part in parts)
-            patterns.append(re.compile(body, re.DOTALL))
-    return exact, patterns
+    return matchers_for(translated_differently(lang))
 
 
 def english(items: list[list[str]], found: tuple[set[str], list[re.Pattern[str]]]) -> list[str]:

@@ -13,6 +13,7 @@ without touching this file. One language:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -82,9 +83,14 @@ def english_sources(
 
 def leak_matchers(lang: str) -> tuple[set[str], list[re.Pattern[str]]]:
     """Exact texts, and patterns for texts with placeholders ("Signed in as %(name)s.")."""
+    return matchers_for(english_sources(lang))
+
+
+def matchers_for(sources: Iterable[str]) -> tuple[set[str], list[re.Pattern[str]]]:
+    """``sources`` as exact texts, and as patterns where they hold placeholders."""
     exact: set[str] = set()
     patterns = []
-    for source in english_sources(lang):
+    for source in sources:
         text = _normal(source)
         parts = PLACEHOLDER.split(text)
         if len(parts) == 1:
