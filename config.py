@@ -87,6 +87,9 @@ class Config:
 class DevelopmentConfig(Config):
     """Local development: debug toolbar with a working SQL panel."""
 
+    # `flask users demo-logins` (scripts/run.sh): sign in as the seed's editor, author, translator.
+    DEMO_LOGINS_ALLOWED = True
+
     DEV_SECRET_KEY_FILE = "dev-secret-key"
     DEBUG_TB_ENABLED = True
     SQLALCHEMY_RECORD_QUERIES = True
@@ -113,6 +116,8 @@ class ProductionConfig(Config):
     # "https" when the site is served over HTTPS: turns on HSTS (backoffice/security/transport.py).
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME") or "http"
     ASSETS_AUTO_BUILD = False
+    # `flask users demo-logins` would give known accounts a password: not on a real site.
+    DEMO_LOGINS_ALLOWED = False
     REQUIRE_SECRET_KEY = True
     # create_app refuses to serve without the files a deploy builds (backoffice/deploy.py).
     REQUIRE_BUILT_FILES = True

@@ -1,4 +1,4 @@
-"""What "translate in context" costs a page when it is off (issue 17).
+"""What "translate in context" costs a page when it is off.
 
 Two apps of the same code over the same SQLite file serve the same admin, signed in, in
 German: one as it is, one without the in-context hook (its per-request check removed, its

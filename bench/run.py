@@ -2,7 +2,7 @@
 
     python bench/run.py [--posts 100000 --comments 1000000 --tags 1000] [--requests 30]
 
-See bench/README.md. Every page of issue 6's table is in ``PAGES`` below: adjust URLs there.
+See bench/README.md. Every page of the benchmark's table is in ``PAGES`` below: adjust URLs there.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ NEXT_LINK = re.compile(r'<a class="page-link" href="(/[^"]+)">&gt;</a>')
 
 @dataclass(frozen=True)
 class Page:
-    """One page of issue 6's table: its URL on each server and a marker its HTML must hold.
+    """One page of the benchmark's table: its URL on each server and a marker its HTML must hold.
 
     URLs may use ``{common}``, ``{rare}`` (search words), ``{last}`` (0-based index of the
     last page of all comments), ``{deep}`` (page 2,000, ``1999``, or the last page if the

@@ -174,3 +174,21 @@ def test_users_create_keeps_a_valid_address_as_typed(runner):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "erin"))
     assert user.email == "erin@example.org"
+
+
+def test_demo_logins_give_one_account_per_role_a_password_shown_once(app, runner):
+    assert runner.invoke(args=["users", "demo-logins"]).exit_code == 1  # nothing seeded yet
+    runner.invoke(args=["seed", "--posts", "2", "--comments", "2", "--tags", "2"])
+    app.config["DEMO_LOGINS_ALLOWED"] = True
+    result = runner.invoke(args=["users", "demo-logins"])
+    assert result.exit_code == 0, result.output
+    for role, name in (("editor", "grace"), ("author", "alice"), ("translator", "hiro")):
+        line = next(line for line in result.output.splitlines() if f"username: {name} " in line)
+        password = line.split("password:")[1].strip()
+        user = db.session.scalar(select(User).where(User.username == name))
+        assert user.has_role(role) and user.check_password(password)
+    hiro = db.session.scalar(select(User).where(User.username == "hiro"))
+    assert hiro.translation_languages == ["de", "fr", "es", "pt", "ar"]
+    app.config["DEMO_LOGINS_ALLOWED"] = False  # production
+    refused = runner.invoke(args=["users", "demo-logins"])
+    assert refused.exit_code == 1 and "development only" in refused.output

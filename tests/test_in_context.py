@@ -1,4 +1,4 @@
-"""Translate in context (issue 17): the switch, the marks, the panel's JSON, and the pages.
+"""Translate in context: the switch, the marks, the panel's JSON, and the pages.
 
 The mode is a per-session flag; while it is on, every translation on an admin page carries
 invisible marks (``backoffice.i18n.in_context``) that ``static/js/in-context.js`` turns into

@@ -1,4 +1,4 @@
-"""Who may open what: the SPEC §1 table, checked endpoint by endpoint."""
+"""Who may open what: the access table, checked endpoint by endpoint."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from backoffice.security.redirects import is_safe_path, safe_next
 ROLES = ["admin", "editor", "author", "translator", "nobody", "anonymous"]
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
 
-# The SPEC's table, written out independently of the code: view -> roles that may open it.
+# The access table, written out independently of the code: view -> roles that may open it.
 ALLOWED = {
     "posts": {"admin", "editor", "author"},
     "comments": {"admin", "editor"},

@@ -1,7 +1,7 @@
 """Two instances, one truth: the README's "Running on several machines" steps for two copies of
 the tree, each served by its own gunicorn, on one database and one S3 bucket.
 
-Each row of issue 16's table the other way round: a translation saved on A shows on B's next
+Each way two instances could disagree, tried: a translation saved on A shows on B's next
 page; a stale editor on B is a conflict, and a form loaded on A and sent to B is not; an image
 uploaded on A is served by B and offered in B's picker; B rebuilt from a fresh copy keeps every
 saved text through ``translate sync``, and ``translate export`` writes it into translations/.

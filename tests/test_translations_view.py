@@ -1,4 +1,4 @@
-"""The translation workbench's admin pages (SPEC §5): who may open what, and what each page does.
+"""The translation workbench's admin pages: who may open what, and what each page does.
 
 Every test works on a private copy of the catalogs (``catalog_copy``), which a language's
 first use imports into the database; no page writes a file. The engine behind the pages

@@ -127,7 +127,7 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
     form_base_class = AdminForm
     # Flask-Admin's edit page plus a "History" button (views may extend it further).
     edit_template = "admin/model/backoffice_edit.html"
-    # Light rows: shared delete form, links built once a page (issue 6: ≤ 30 KB a page).
+    # Light rows: shared delete form, links built once a page (at most 30 KB of HTML a page).
     list_template = "admin/model/backoffice_list.html"
     #: A column whose cells link to the details page (replacing the row's eye icon).
     row_link_column: str | None = None

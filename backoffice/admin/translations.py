@@ -1,4 +1,4 @@
-"""The translation workbench (SPEC §5): catalogs, entries, the editor, history, transfer.
+"""The translation workbench: catalogs, entries, the editor, history, transfer.
 
 Thin on purpose: every read and write goes through :mod:`backoffice.workbench`; this module
 only turns requests into engine calls and results into pages.

@@ -1,4 +1,4 @@
-"""``flask users create|list|bootstrap``."""
+"""``flask users create|list|bootstrap|demo-logins``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import secrets
 import sys
 
 import click
+from flask import current_app
 from sqlalchemy import select
 
 from backoffice.accounts import AccountError, create_user
@@ -74,4 +75,35 @@ def bootstrap(username: str) -> None:
     click.echo("  Admin sign-in (shown once, keep it):")
     click.echo(f"    username: {username}")
     click.echo(f"    password: {password}")
+    click.echo("")
+
+
+#: One demo account per role other than admin (created by ``flask seed``).
+DEMO_ACCOUNTS = {"editor": "grace", "author": "alice", "translator": "hiro"}
+
+
+@users.command("demo-logins")
+def demo_logins() -> None:
+    """Give the seed's demo editor, author and translator a new random password each and
+    print them once (development only; the translator gets every translated language)."""
+    if not current_app.config.get("DEMO_LOGINS_ALLOWED"):
+        raise click.ClickException("Demo sign-ins are for development only (BACKOFFICE_CONFIG).")
+    accounts = {
+        role: db.session.scalar(select(User).where(User.username == name))
+        for role, name in DEMO_ACCOUNTS.items()
+    }
+    missing = sorted(DEMO_ACCOUNTS[role] for role, user in accounts.items() if user is None)
+    if missing:
+        raise click.ClickException(f"No demo account {', '.join(missing)}: run flask seed first.")
+    languages = [code for code in current_app.config["LANGUAGES"] if code != "en"]
+    click.echo("")
+    click.echo("  Demo sign-ins, one per role (shown once):")
+    for role, user in accounts.items():
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.active = True
+        if role == "translator" and not user.translation_languages:
+            user.translation_languages = languages
+        click.echo(f"    {role:<11} username: {user.username:<6} password: {password}")
+    db.session.commit()
     click.echo("")

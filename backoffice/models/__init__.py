@@ -1,4 +1,4 @@
-"""The data model (SPEC §2), one module per aggregate."""
+"""The data model, one module per aggregate (docs/product.md describes it)."""
 
 from backoffice.models.audit import AuditEntry
 from backoffice.models.blog import (

@@ -1,4 +1,4 @@
-"""Who may do what: the one table of access rules (SPEC §1).
+"""Who may do what: the one table of access rules.
 
 Every admin view names its ``access_key``; every gated action names an entry in ACTIONS.
 Views ask :func:`can` and never check roles themselves.

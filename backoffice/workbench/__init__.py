@@ -1,4 +1,4 @@
-"""The translation workbench's engine (SPEC §5): catalogs read, checked, saved and reloaded.
+"""The translation workbench's engine: catalogs read, checked, saved and reloaded.
 
 The catalogs it edits are in the database (:mod:`backoffice.models.catalog`); the ``.po``
 files of the repository are the developers' side, merged in by ``translate sync``. The admin

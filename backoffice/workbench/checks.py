@@ -1,4 +1,4 @@
-"""The checks a translation must pass before it is saved (SPEC §5).
+"""The checks a translation must pass before it is saved.
 
 Blocking: printf and brace placeholders as in the source (a plural form may leave out the
 count, the rule ``flask translate check`` applies too), one string per plural form of the
