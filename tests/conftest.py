@@ -42,7 +42,7 @@ def _worker_database(url: str | None) -> str | None:
     if not url or not worker or url.startswith("sqlite"):
         return url
     base = make_url(url)
-    if base.database.endswith(f"_{worker}"):  # this module imported a second time
+    if base.database.endswith(f"_{worker}"):  # already this worker's (inherited environment)
         return url
     name = f"{base.database}_{worker}"
     engine = create_engine(base, isolation_level="AUTOCOMMIT")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from conftest import IS_SQLITE
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, insert, inspect, select, text
 
 from backoffice import create_app
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, counts
-from tests.conftest import IS_SQLITE
 
 
 def _recount() -> dict[str, int]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
+from conftest import IS_SQLITE
 from sqlalchemy import event
 
 from backoffice.extensions import db
 from backoffice.models import Tag
-from tests.conftest import IS_SQLITE
 
 pytestmark = pytest.mark.skipif(IS_SQLITE, reason="PostgreSQL only: SQLite keeps transactions")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from conftest import IS_SQLITE
 from sqlalchemy import func, select, text
 
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag, post_tags
 from backoffice.search import matching
-from tests.conftest import IS_SQLITE
 
 
 @pytest.fixture

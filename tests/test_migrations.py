@@ -7,6 +7,7 @@ import warnings
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from conftest import DATABASE_URL, IS_SQLITE
 from flask_migrate import upgrade
 from sqlalchemy import select, text
 
@@ -14,7 +15,6 @@ from backoffice import create_app
 from backoffice.extensions import db
 from backoffice.models import Post, Role
 from backoffice.search import matching, outside_the_models
-from tests.conftest import DATABASE_URL, IS_SQLITE
 
 
 def _differences() -> list:

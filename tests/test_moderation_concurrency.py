@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
 from flask import Flask
 from sqlalchemy import func, select, text
 
@@ -35,7 +36,6 @@ from backoffice.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 from backoffice.models import COMMENT_STATUSES, AuditEntry, Comment, Post, User, counts
 from backoffice.moderation import parse_seen, set_comment_status, undo_batch
-from tests.conftest import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFLICT = "changed by someone else since you saw"

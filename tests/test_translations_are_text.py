@@ -55,9 +55,15 @@ def test_a_name_that_a_script_inserts_as_html_can_start_no_tag():
 
 
 # -- in templates and in every kind of string ---------------------------------------------------
+@pytest.fixture(scope="module")
+def hostile_translations(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Written and compiled once for the module: no test here writes catalog files."""
+    return hostile_catalogs(tmp_path_factory.mktemp("hostile") / "translations")
+
+
 @pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, str]:
-    return {"BABEL_TRANSLATION_DIRECTORIES": str(hostile_catalogs(tmp_path / "translations"))}
+def app_config(hostile_translations: Path) -> dict[str, str]:
+    return {"BABEL_TRANSLATION_DIRECTORIES": str(hostile_translations)}
 
 
 def german(app: Flask):
