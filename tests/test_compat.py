@@ -64,3 +64,79 @@ def test_the_shared_assets_manifest_merges_and_replaces_its_file(tmp_path):
     assert first.query(SimpleNamespace(output="gen/b.%(version)s.css"), ctx) == "bbbb"
     path.write_text("")  # half a file written by an older version: rebuilt, not a crash
     assert first.query(SimpleNamespace(output="gen/a.%(version)s.js"), ctx) is None
+
+
+# -- Flask-Admin (backoffice/compat/flask_admin.py) -------------------------------------------
+def test_flask_admin_keeps_the_protected_hooks_our_mixins_rename():
+    from inspect import signature
+
+    from flask_admin.contrib.fileadmin import BaseFileAdmin
+    from flask_admin.contrib.sqla import ModelView
+
+    hooks = {
+        ModelView: {"_get_list_extra_args": [], "_get_filter_groups": [],
+                    "_apply_search": ["query", "count_query", "joins", "count_joins",
+                                      "search"]},
+        BaseFileAdmin: {"_handle_view": ["name"], "_normalize_path": ["path"],
+                        "_save_form_files": ["directory", "path", "form"]},
+    }  # fmt: skip
+    for cls, methods in hooks.items():
+        for name, params in methods.items():
+            found = [p for p in signature(getattr(cls, name)).parameters if p != "self"]
+            assert found[: len(params)] == params, f"{cls.__name__}.{name}{found}"
+
+
+def test_flask_admin_views_menu_filters_and_actions_are_reached(app, client, login_as):
+    from flask import url_for
+    from flask_admin.contrib.sqla import ModelView
+
+    from backoffice.admin.comments import CommentView
+    from backoffice.admin.media import MediaView
+    from backoffice.compat import flask_admin as compat
+    from backoffice.compat.flask_admin import FileAdminHooks, ModelViewHooks
+
+    admin = app.extensions["admin"][0]
+    views = compat.admin_views(admin)
+    comments = next(v for v in views if isinstance(v, CommentView))
+    with app.test_request_context():
+        assert url_for(compat.default_endpoint(comments)) == "/admin/comments/"
+    items = list(compat.walk_menu(admin.menu()))
+    assert comments in [compat.menu_view(item) for item in items]
+    assert any(compat.menu_children(item) for item in items if item.is_category())
+    assert compat.view_filters(comments), "the comment list has filters"
+    assert compat.action_title(comments, "approve")
+    # Our mixins stand before Flask-Admin's classes, so its calls reach our hooks.
+    assert CommentView.__mro__.index(ModelViewHooks) < CommentView.__mro__.index(ModelView)
+    assert MediaView._normalize_path is FileAdminHooks._normalize_path
+    login_as("editor")
+    assert client.get("/admin/comments/?search=zzz-none").status_code == 200
+
+
+def test_flask_admin_search_filter_and_sort_steps_narrow_and_order_a_query(app):
+    from backoffice.admin.comments import CommentView
+    from backoffice.compat import flask_admin as compat
+    from backoffice.compat.sqlalchemy import loader_options, order_by_clauses
+
+    view = next(v for v in compat.admin_views(app.extensions["admin"][0])
+                if isinstance(v, CommentView))  # fmt: skip
+    with app.test_request_context():
+        query = view.get_query()
+        searched, joins = compat.apply_search(view, query, {}, "zeta")
+        assert searched is not query
+        assert compat.apply_search(view, query, {}, "") == (query, {})
+        assert compat.apply_filters(view, query, {}, []) == (query, {})
+        ordered, _joins = compat.apply_sorting(view, query, {}, "created_at", True)
+        assert order_by_clauses(ordered) and order_by_clauses(query) == []
+        assert isinstance(loader_options(query), tuple)
+
+
+# -- Flask-Babel's state and domains (backoffice/compat/flask_babel.py) -------------------------
+def test_flask_babel_request_state_and_a_domains_directories(app):
+    import flask_babel
+    from flask_admin import babel as admin_babel
+
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        assert str(flask_babel.get_locale()) == "de"
+        assert babel_compat.request_state().babel_locale == flask_babel.get_locale()
+    assert hasattr(admin_babel.domain, "_translation_directories")
+    assert admin_babel.domain._translation_directories is None  # ours: the app's setting

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from backoffice.admin.chart import Series, bar_chart, nice_scale
 from backoffice.admin.links import filtered_list_url, find_view
+from backoffice.compat.flask_admin import view_filters
 from backoffice.dashboard_stats import fill_months, month_bucket, month_key, month_starts
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, Comment, Post, Tag, User
@@ -144,7 +145,7 @@ def test_the_filter_link_helper_reads_the_views_own_filter_list(app):
         view = find_view("posts")
         url = filtered_list_url("posts", "status", FilterEqual, "draft")
         by_name = filtered_list_url("posts", "status", "equals", "draft")
-        index = next(i for i, f in enumerate(view._filters) if isinstance(f, FilterEqual)
+        index = next(i for i, f in enumerate(view_filters(view)) if isinstance(f, FilterEqual)
                      and f.column.name == "status")  # fmt: skip
         assert url == by_name == f"/admin/posts/?flt0_{index}=draft"
         with pytest.raises(LookupError):

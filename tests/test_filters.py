@@ -8,14 +8,16 @@ import pytest
 from flask import current_app
 
 from backoffice.admin.filters import DateTimeBetween, DateTimeGreater
+from backoffice.compat.flask_admin import admin_views, view_filters
 from backoffice.extensions import db
 from backoffice.models import Reminder
 
 
 def filter_arg(endpoint: str, kind: type) -> str:
     """The ``flt0_<n>`` argument of the view's first filter of class ``kind``."""
-    view = next(v for v in current_app.extensions["admin"][0]._views if v.endpoint == endpoint)
-    index = next(i for i, f in enumerate(view._filters) if type(f) is kind)
+    views = admin_views(current_app.extensions["admin"][0])
+    view = next(v for v in views if v.endpoint == endpoint)
+    index = next(i for i, f in enumerate(view_filters(view)) if type(f) is kind)
     return f"flt0_{index}"
 
 

@@ -26,6 +26,7 @@ from flask.testing import FlaskClient
 from flask_admin.model import BaseModelView
 from sqlalchemy import select
 
+from backoffice.compat.flask_admin import admin_views, default_endpoint
 from backoffice.extensions import db
 from backoffice.i18n.catalogs import PLACEHOLDER, TEMPLATE, TRANSLATIONS
 from backoffice.models import Comment, Post, Reminder, Tag, User
@@ -183,10 +184,10 @@ def admin_pages(app: Flask) -> list[tuple[str, str]]:
     """(label, URL) of every page of every admin view: list, create, edit, details, others."""
     pages = []
     for admin in app.extensions["admin"]:
-        for view in admin._views:
+        for view in admin_views(admin):
             endpoint = view.endpoint
             if not isinstance(view, BaseModelView):
-                pages.append((endpoint, url_for(f"{endpoint}.{view._default_view}")))
+                pages.append((endpoint, url_for(default_endpoint(view))))
                 continue
             pages.append((f"{endpoint} list", url_for(f"{endpoint}.index_view")))
             if view.can_create:
@@ -285,7 +286,7 @@ def test_every_admin_view_is_among_the_checked_pages(app, make_user):
     seed_one_of_everything(make_user("root", "admin"))
     with app.test_request_context():
         checked = {label.split()[0] for label, _url in admin_pages(app)}
-        views = {view.endpoint for admin in app.extensions["admin"] for view in admin._views}
+        views = {view.endpoint for admin in app.extensions["admin"] for view in admin_views(admin)}
     assert checked == views
     assert {"admin", "posts", "profile"} <= views
 

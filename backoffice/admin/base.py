@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -28,6 +29,7 @@ from backoffice.admin.pager import pager_links
 from backoffice.admin.paging import FastListMixin
 from backoffice.admin.rows import ROW_SLOT, render_rows
 from backoffice.admin.search import search_placeholder
+from backoffice.compat.flask_admin import remember_edited_object
 from backoffice.extensions import db
 from backoffice.i18n.lookup import per_catalog
 from backoffice.i18n.text import InertText
@@ -109,7 +111,7 @@ class AdminForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._obj = kwargs.get("obj")
+        remember_edited_object(self, kwargs.get("obj"))
 
 
 class GatedIndexView(RoleGated, AdminIndexView):
@@ -157,10 +159,10 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
                 flt.name = InertText(flt.name)
         return filters
 
-    def _get_filter_groups(self) -> Any:
+    def filter_groups(self, upstream: Callable[[], Any]) -> Any:
         # Flask-Admin translates every filter's name, operation and options on every list page
         # (a few dozen lazy strings), though they change only with the language or catalog.
-        return per_catalog(self._translated, super()._get_filter_groups, "filters")
+        return per_catalog(self._translated, upstream, "filters")
 
     @property
     def can_delete(self) -> bool:  # type: ignore[override]
@@ -180,10 +182,10 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
             return True
         return super().handle_view_exception(exc)
 
-    def _get_list_extra_args(self) -> Any:
+    def list_args(self, args: Any) -> Any:
         # ?page= becomes an OFFSET: negative ones are refused by PostgreSQL, huge ones overflow
         # the database's integers. Past the last page simply shows an empty page.
-        args = super()._get_list_extra_args()
+        args = super().list_args(args)
         args.page = min(max(args.page or 0, 0), MAX_PAGE)
         args.page_size = max(args.page_size or 0, 0)
         return args

@@ -33,6 +33,7 @@ from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, statu
 from backoffice.admin.links import ROW_ID, row_url
 from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
+from backoffice.compat.flask_admin import action_title
 from backoffice.extensions import db
 from backoffice.i18n.lookup import per_catalog
 from backoffice.ids import parse_id
@@ -188,7 +189,7 @@ class CommentView(FullTextSearch, GatedModelView):
         return {
             status: Markup("").join(
                 button.format(name=name, id=ROW_SLOT, icon=QUICK_ICONS[name],
-                              title=str(self._actions_data[name][1]))
+                              title=action_title(self, name))
                 for name, sets in QUICK_ACTIONS.items() if sets != status
             )
             for status in COMMENT_STATUSES

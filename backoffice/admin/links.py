@@ -17,6 +17,8 @@ from flask_admin.model import BaseModelView
 from flask_admin.model.filters import BaseFilter
 from sqlalchemy import inspect
 
+from backoffice.compat.flask_admin import admin_views, view_filters
+
 #: A filter class, or its operation's English name ("equals", "between").
 Operation = type[BaseFilter] | str
 #: (column path on the view's model, operation, value)
@@ -39,8 +41,7 @@ def row_url(key: str, build: Callable[[], str], row_id: Any) -> str:
 def model_views() -> list[BaseModelView]:
     """Every model view of the current app's admin."""
     admins = current_app.extensions.get("admin", [])
-    # Flask-Admin keeps its views in ``_views`` and offers no public accessor.
-    return [v for admin in admins for v in admin._views if isinstance(v, BaseModelView)]
+    return [v for admin in admins for v in admin_views(admin) if isinstance(v, BaseModelView)]
 
 
 def find_view(endpoint: str) -> BaseModelView:
@@ -96,7 +97,7 @@ def _filter_key(view: BaseModelView, column: str, operation: Operation) -> str:
     target = _base_column(attr)
     on_column = [
         (index, flt)
-        for index, flt in enumerate(view._filters or ())
+        for index, flt in enumerate(view_filters(view))
         if _base_column(getattr(flt, "column", None)) is target
     ]
     found = [pair for pair in on_column if _matches(pair[1], operation, exact=True)]

@@ -8,6 +8,7 @@ editor (CKEditor's image list and SimpleUploadAdapter).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from wtforms import FileField, HiddenField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from backoffice.admin.base import AdminForm, RoleGated
+from backoffice.compat.flask_admin import FileAdminHooks
 from backoffice.errors import CSRF_MESSAGE
 from backoffice.extensions import csrf, login_manager
 from backoffice.media import files
@@ -96,7 +98,7 @@ def _json_error(message: str, status: int = 400) -> tuple[Response, int]:
     return jsonify({"error": {"message": message}}), status
 
 
-class MediaView(RoleGated, BaseFileAdmin):
+class MediaView(RoleGated, FileAdminHooks, BaseFileAdmin):
     """The media library: authors list, download and upload; editors also rename, delete and
     create folders; nobody edits file contents."""
 
@@ -115,7 +117,7 @@ class MediaView(RoleGated, BaseFileAdmin):
         # This view checks the token itself, to answer the editor in JSON (see editor_upload).
         csrf.exempt(type(self).editor_upload)
 
-    # The buttons follow the roles table; _handle_view refuses the same operations by URL.
+    # The buttons follow the roles table; handle_view refuses the same operations by URL.
     @property
     def can_upload(self) -> bool:  # type: ignore[override]
         return self.may("upload")
@@ -136,12 +138,12 @@ class MediaView(RoleGated, BaseFileAdmin):
     def can_rename(self) -> bool:  # type: ignore[override]
         return self.may("rename")
 
-    def _handle_view(self, name: str, **kwargs: Any) -> Any:
+    def handle_view(self, name: str, upstream: Callable[[], Any], **kwargs: Any) -> Any:
         if name in JSON_VIEWS and not self.is_accessible():
             if not current_user.is_authenticated:
                 return _json_error(str(login_manager.login_message), 401)
             return _json_error(_("You may not upload files."), 403)
-        refusal = super()._handle_view(name, **kwargs)
+        refusal = upstream()
         if refusal is not None:
             return refusal
         if name == "action_view":
@@ -175,10 +177,10 @@ class MediaView(RoleGated, BaseFileAdmin):
         return not path or self.storage.resolve(path) is not None
 
     def is_in_folder(self, base_path: str, directory: Any) -> bool:
-        # Upstream's string-prefix check, unused since _normalize_path is ours: the resolver.
+        # Upstream's string-prefix check, unused since normalize_path is ours: the resolver.
         return self.is_accessible_path(str(directory))
 
-    def _normalize_path(self, path: str | None) -> tuple[str, str, str]:
+    def normalize_path(self, path: str | None) -> tuple[str, str, str]:
         if path is None:
             return "", "", ""
         key = self.storage.resolve(path)
@@ -194,7 +196,7 @@ class MediaView(RoleGated, BaseFileAdmin):
     def get_name_form(self) -> Any:
         return MediaNameForm
 
-    def _save_form_files(self, directory: str, path: str, form: Any) -> None:
+    def save_form_files(self, directory: str, path: str, form: Any) -> None:
         stored = files.save_upload(self.storage, form.upload.data, directory, files.ALLOWED_TYPES)
         # Flask-Admin's success message names form.upload.data.filename: show the stored name.
         form.upload.data.filename = f"{path}/{stored}" if path else stored

@@ -15,6 +15,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from backoffice.compat.flask_admin import menu_children, menu_view, walk_menu
 from backoffice.i18n.lookup import per_catalog
 
 #: Flask-Admin's macro library with the menu.
@@ -74,21 +75,14 @@ def cached_menu(context: Context) -> Markup:
 
 def add_badge(admin: Admin, endpoint: str, count: Callable[[], int]) -> None:
     """Give the menu item of ``endpoint`` (and its category) a count badge."""
-    for item in _walk(admin.menu()):
+    for item in walk_menu(admin.menu()):
         if item.is_category():
-            children = [getattr(child, "_view", None) for child in item._children]
+            children = [menu_view(child) for child in menu_children(item)]
             if any(view is not None and view.endpoint == endpoint for view in children):
                 item.name = BadgedLabel(item.name, count, f"badge-category-{endpoint}")
                 admin.__dict__.setdefault("_backoffice_badges", []).append(item.name)
             continue
-        view = getattr(item, "_view", None)
+        view = menu_view(item)
         if view is not None and view.endpoint == endpoint:
             item.name = BadgedLabel(item.name, count, f"badge-{endpoint}")
             admin.__dict__.setdefault("_backoffice_badges", []).append(item.name)
-
-
-def _walk(items: list[Any]) -> Any:
-    for item in items:
-        yield item
-        if item.is_category():
-            yield from _walk(item._children)

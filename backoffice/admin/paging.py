@@ -4,8 +4,9 @@ Stock Flask-Admin answers a list page with ``SELECT count(*)`` over every matchi
 ``SELECT <whole rows + joins> … ORDER BY … LIMIT 20 OFFSET n``: both grow with the table,
 and the second reads (and joins) ``n`` whole rows only to throw them away.
 :class:`FastListMixin` replaces :meth:`get_list` with three cheap steps, keeping Flask-Admin's
-own search, filters and sorting (it calls the same ``_apply_search``, ``_apply_filters`` and
-``_apply_sorting``, so a view's custom filters or a search backend plug in unchanged):
+own search, filters and sorting (it calls the same steps, through
+:mod:`backoffice.compat.flask_admin`, so a view's custom filters or a search backend plug in
+unchanged):
 
 1. **Count.** The unfiltered list asks :meth:`exact_count` (views answer from the
    trigger-kept ``row_counts``, one primary-key lookup). Otherwise the rows are counted up to
@@ -51,6 +52,9 @@ from sqlalchemy import Column, Select, func, inspect, literal, select, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
+from backoffice.compat import flask_admin
+from backoffice.compat.flask_admin import ModelViewHooks
+from backoffice.compat.sqlalchemy import loader_options, order_by_clauses
 from backoffice.database import numbered
 from backoffice.ids import parse_id
 
@@ -165,7 +169,7 @@ class ListRow(SimpleNamespace):
         return read
 
 
-class FastListMixin:
+class FastListMixin(ModelViewHooks):
     """Deferred-join paging and capped counts for a Flask-Admin SQLAlchemy ``ModelView``."""
 
     count_cap: int = COUNT_CAP
@@ -196,11 +200,11 @@ class FastListMixin:
         view: Any = self
         return view.get_count_query()
 
-    def _get_list_extra_args(self) -> Any:
+    def list_args(self, args: Any) -> Any:
         # A seek cursor is read here and kept out of the arguments every other link of the
         # page repeats (sorting, filters, page size): only next, previous and the way back
         # to this page carry one (seek_links).
-        args = super()._get_list_extra_args()  # type: ignore[misc]
+        args = super().list_args(args)
         seek = None
         for argument in SEEK_ARGS:
             key = parse_id(args.extra_args.pop(argument, None))
@@ -261,11 +265,8 @@ class FastListMixin:
             list the rows are read (``window_end``, None: to the end, as a count does)."""
             setattr(g, LIST_WINDOW_END, window_end)
             query, joins = base.with_entities(pk), {}
-            if view._search_supported and search:
-                query, _unused, joins, _joins = view._apply_search(query, None, joins, {}, search)
-            if filters and view._filters:
-                query, _unused, joins, _joins = view._apply_filters(query, None, joins, {}, filters)
-            return query, joins
+            query, joins = flask_admin.apply_search(view, query, joins, search)
+            return flask_admin.apply_filters(view, query, joins, filters)
 
         counted = None
         if search and not filters and base.whereclause is None:
@@ -278,8 +279,8 @@ class FastListMixin:
         setattr(g, _CAPPED, capped)
 
         ids, joins = narrowed(start + size if size else None)
-        ids, joins = view._apply_sorting(ids, joins, sort_column, sort_desc)
-        order = list(ids._order_by_clauses)
+        ids, joins = flask_admin.apply_sorting(view, ids, joins, sort_column, sort_desc)
+        order = order_by_clauses(ids)
         order.append(pk.desc() if order and _is_desc(order[-1]) else pk.asc())
 
         seekable = bool(size) and _seekable(order, pk)
@@ -343,9 +344,8 @@ class FastListMixin:
         the row rules, and a second ``status = ?`` next to ``id IN (…)`` can lead SQLite's
         planner to scan the status index instead of fetching 20 rows."""
         base = self.get_query()  # type: ignore[attr-defined]
-        # Query keeps its loader options in _with_options (no public accessor in 2.x).
         query = base.session.query(base.column_descriptions[0]["entity"])
-        return query.options(*base._with_options).filter(pk.in_(wanted))
+        return query.options(*loader_options(base)).filter(pk.in_(wanted))
 
     def _count(self, ids: Callable[[], Any], plain: bool) -> tuple[int, bool]:
         """(rows, capped): the exact count if known, else the rows of ``ids()`` up to the cap."""

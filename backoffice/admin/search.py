@@ -78,7 +78,7 @@ class FullTextSearch:
                 return search.PROBE
         return search.COMMON
 
-    def _apply_search(
+    def search_rows(
         self, query: Any, count_query: Any, joins: Any, count_joins: Any, search_term: str
     ) -> tuple[Any, Any, Any, Any]:
         session = query.session

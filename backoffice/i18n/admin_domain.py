@@ -17,6 +17,7 @@ from functools import partial
 from flask import Flask, current_app
 from flask_admin import babel as admin_babel
 
+from backoffice.compat.flask_babel import use_app_directories
 from backoffice.i18n.lookup import remembered
 
 
@@ -29,7 +30,7 @@ def install(app: Flask) -> None:
     kept per app, so one app's catalogs (a test's, a hostile one) never show in another.
     """
     domain = admin_babel.domain
-    domain._translation_directories = None
+    use_app_directories(domain)
     domain.get_translations_cache = _cache_of_the_current_app
     if not isinstance(domain.__dict__.get("get_translations"), partial):
         # Wrap once: the per-request memo (backoffice.i18n.lookup.remembered).

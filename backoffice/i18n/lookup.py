@@ -15,21 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from flask import g, has_app_context
-from flask_babel import _get_current_context as babel_context
 from flask_babel import get_domain, get_locale, get_timezone
 
 from babel import Locale
+from backoffice.compat.flask_babel import request_state
 
 T = TypeVar("T")
 
 
 def _state() -> Any:
     """Flask-Babel's per-request namespace, or None outside an application context."""
-    if not has_app_context():
-        return None
-    state = g._get_current_object().__dict__.get("_flask_babel")
-    return babel_context() if state is None else state
+    return request_state()
 
 
 def current_locale() -> Locale | None:
