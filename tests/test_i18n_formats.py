@@ -8,7 +8,6 @@ from datetime import datetime
 import pytest
 from babel.dates import format_datetime, get_timezone
 from babel.messages.pofile import read_po
-from flask_babel import _get_current_context as flask_babel_context
 from flask_babel import force_locale, ngettext
 
 from babel import Locale
@@ -17,6 +16,7 @@ from backoffice.admin.formatting import (
     LIST_TYPE_FORMATTERS,
     format_stored_datetime,
 )
+from backoffice.compat.flask_babel import request_state
 from backoffice.extensions import db
 from backoffice.i18n.catalogs import TRANSLATIONS
 from backoffice.models import Post, Reminder
@@ -126,7 +126,7 @@ def test_stored_times_read_as_babels_own_medium_format(app, lang, zone):
     moments = [MOMENT, datetime(2026, 10, 25, 0, 59, 59), datetime(2026, 12, 31, 23, 0, 1),
                datetime(2026, 7, 4, 12, 0), datetime(1999, 1, 1, 0, 0)]  # fmt: skip
     with app.test_request_context(), force_locale(lang):
-        babel_ctx = flask_babel_context()
+        babel_ctx = request_state()
         babel_ctx.babel_tzinfo = get_timezone(zone)
         for moment in moments:
             expected = format_datetime(moment, "medium", tzinfo=get_timezone(zone), locale=lang)
