@@ -20,6 +20,7 @@ from backoffice.extensions import assets as environment
 # rtl.css only applies under [dir="rtl"]; one bundle keeps it a single cached request.
 app_css = Bundle(
     "css/app.css",
+    "css/access.css",
     "css/rtl.css",
     "css/workbench-tools.css",
     filters="cssmin",

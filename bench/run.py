@@ -28,7 +28,7 @@ LIST = "model-list"  # Flask-Admin's list table, with or without rows
 FLOOR_ROW = "<td>"
 #: A URL that means "the pager's next link on this page" (found on the page before measuring).
 NEXT_OF = "next-of:"
-NEXT_LINK = re.compile(r'<a class="page-link" href="(/[^"]+)">&gt;</a>')
+NEXT_LINK = re.compile(r'<a class="page-link" href="(/[^"]+)"[^>]*>&gt;</a>')
 
 
 @dataclass(frozen=True)

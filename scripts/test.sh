@@ -28,6 +28,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 PG_BIN="$(pg_bindir)"
 
+# Front-end files only the tests use (axe-core), from the npm registry, checked by digest.
+echo "==> fetching test-only front-end packages (npm registry)"
+python "$ROOT/scripts/npm_fetch.py"
+
 mkdir -p "$ROOT/artifacts"
 status=0
 # Every run spreads over two processes (pytest-xdist): each gets its own PostgreSQL database,

@@ -44,7 +44,7 @@ def svg_of(html: str) -> ET.Element:
 
 
 def table_of(html: str) -> list[list[str]]:
-    match = re.search(r"<table class=\"table table-sm mt-2\">.*?</table>", html, re.S)
+    match = re.search(r"<table class=\"table table-sm mt-2\"[^>]*>.*?</table>", html, re.S)
     assert match, "the chart has no data table"
     rows = ET.fromstring(match.group(0)).iter("tr")
     return [["".join(cell.itertext()).strip() for cell in row] for row in rows]

@@ -134,7 +134,7 @@ def test_last_page_of_the_unfiltered_list_is_read_from_the_other_end(
 
 
 # -- seek paging: next and previous step from the rows shown --------------------------------
-PAGER_LINK = r'<a class="page-link" href="(/[^"]+)">{}</a>'  # not a disabled one
+PAGER_LINK = r'<a class="page-link" href="(/[^"]+)"[^>]*>{}</a>'  # not a disabled one
 
 
 def _pager_link(html: str, label: str) -> str | None:
@@ -470,11 +470,13 @@ def test_post_list_never_selects_post_bodies(client, login_as, long_posts, count
     assert not [s for s in counted.statements if "posts.body" in s]
 
 
-def test_post_list_page_weighs_at_most_30_kb(client, login_as, long_posts):
+def test_post_list_page_weighs_at_most_31_kb(client, login_as, long_posts):
+    # 30 KB until the accessibility markup (skip link, landmarks, named pager and checkboxes)
+    # added about 0.7 KB to a page of 20 rows.
     login_as("admin")
     html = client.get("/admin/posts/?page_size=20").get_data()
     assert len(listed(html.decode())) == 20
-    assert len(html) <= 30 * 1024, len(html)
+    assert len(html) <= 31 * 1024, len(html)
 
 
 def test_the_shared_delete_form_deletes_the_row_of_its_button(client, login_as, long_posts):

@@ -15,7 +15,8 @@ MARGIN_START = 52  # room for the value labels
 MARGIN_END = 12
 MARGIN_TOP = 40  # room for the legend
 MARGIN_BOTTOM = 44  # two lines of month labels
-COLORS = ("#1f6fd1", "#e8710a", "#2e7d32", "#8e24aa")
+#: Bars and swatches at 3:1 or more against the white page (WCAG 1.4.11).
+COLORS = ("#1f6fd1", "#c25e00", "#2e7d32", "#8e24aa")
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def _bool(view: Any, value: bool, name: str) -> Markup:
         if value
         else ("fa-minus-circle", admin_gettext("No"))
     )
-    return Markup('<span class="fa {}" title="{}" aria-label="{}"></span>').format(
+    return Markup('<span class="fa {}" role="img" title="{}" aria-label="{}"></span>').format(
         icon, label, label
     )
 

@@ -107,6 +107,9 @@ class MediaView(RoleGated, FileAdminHooks, BaseFileAdmin):
     editable_extensions = ()
     form_base_class = AdminForm
     list_template = "admin/media/list.html"
+    upload_template = "admin/media/form.html"
+    mkdir_template = "admin/media/form.html"
+    rename_template = "admin/media/form.html"
     column_labels = {"name": _l("Name"), "size": _l("Size"), "date": _l("Modified")}
     column_sortable_list = ("name", "size", "date")
 

@@ -88,10 +88,34 @@
     });
   }
 
+  // Flask-Admin's filters focus a new filter's field before select2 hides it, and the
+  // keyboard's focus is lost with the closing menu: it goes to the new filter's value (or its
+  // picker) once Flask-Admin has built the row.
+  function focusNewFilters() {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a.filter") : null;
+      if (!link) {
+        return;
+      }
+      window.setTimeout(function () {
+        var rows = document.querySelectorAll("#filter_form table.filters tr");
+        var row = rows[rows.length - 1];
+        var field = row && (
+          row.querySelector(".select2-container.filter-val input.select2-focusser") ||
+          row.querySelector("input.filter-val:not([type=hidden])") ||
+          row.querySelector(".select2-container.filter-op input.select2-focusser"));
+        if (field) {
+          field.focus();
+        }
+      }, 0);
+    });
+  }
+
   if (window.jQuery) {
     window.jQuery(localizeDatePickers);
   }
   wireControls();
+  focusNewFilters();
 
   function ready() {
     adoptInlineHandlers();
