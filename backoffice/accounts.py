@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import email_validator
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice.models import ROLE_NAMES, Role, User
+from backoffice.models.users import DEFAULT_HASH_METHOD
 
 ROLE_DESCRIPTIONS = {
     "admin": "Everything, including users, roles, media, the audit log and all translations",
@@ -68,6 +70,16 @@ def check_password_rules(password: str) -> None:
         )
 
 
+def password_hash_method(app: Flask | None = None) -> str:
+    """The app's password hash method (``PASSWORD_HASH_METHOD``; scrypt unless set)."""
+    return (app or current_app).config.get("PASSWORD_HASH_METHOD", DEFAULT_HASH_METHOD)
+
+
+def set_password(user: User, password: str) -> None:
+    """Give ``user`` the password ``password``, hashed with the app's method."""
+    user.set_password(password, password_hash_method())
+
+
 def ensure_roles(session: Session) -> dict[str, Role]:
     """Create the four roles if missing; return them by name."""
     roles = {role.name: role for role in session.scalars(select(Role))}
@@ -99,7 +111,7 @@ def create_user(
         raise AccountError(_("Unknown role(s): %(roles)s.", roles=", ".join(sorted(unknown))))
     known = ensure_roles(session)
     user = User(username=username, email=email, active=True)
-    user.set_password(password)
+    set_password(user, password)
     user.roles = [known[name] for name in dict.fromkeys(roles)]
     session.add(user)
     session.commit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from flask_admin.helpers import get_current_view
 from flask_assets import Bundle
 from werkzeug.security import safe_join
 
+from backoffice.caches import ProcessCache, memoized
 from backoffice.compat import flask_assets as _assets_compat  # noqa: F401  (the manifest)
 from backoffice.extensions import assets as environment
 
@@ -77,7 +77,7 @@ UNVERSIONED = "public, max-age=86400"
 ADMIN_STATIC = "admin.static"
 
 
-@lru_cache(maxsize=512)
+@memoized(512)
 def _admin_static_version(folder: str, filename: str) -> str:
     # Flask-Admin's files only change with an upgrade, which restarts the process: hash each
     # once, not on every page (a page names about twenty of them).
@@ -94,11 +94,10 @@ def _memo(key: tuple[str, ...], build: Callable[[], Any]) -> Any:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("ASSETS_AUTO_BUILD"):
         return build()
-    memo: dict[tuple[str, ...], Any] = app.extensions.setdefault("backoffice_asset_urls", {})
-    key = (request.script_root if has_request_context() else "", *key)
-    if key not in memo:
-        memo[key] = build()
-    return memo[key]
+    urls: ProcessCache[Any] = app.extensions.setdefault(
+        "backoffice_asset_urls", ProcessCache("asset URLs", 256)
+    )
+    return urls.get((request.script_root if has_request_context() else "", *key), build)
 
 
 def bundle_urls(name: str) -> list[str]:

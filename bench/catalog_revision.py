@@ -1,7 +1,7 @@
 """What serving the catalogs from the database adds to a page: the revision check.
 
 Every request in a translated language asks once which revision of its catalog is current
-(backoffice/workbench/revisions.py) and, when it is the one already compiled, uses it. This
+(backoffice/i18n/revisions.py) and, when it is the one already compiled, uses it. This
 times that check, in a request context of the real app, and the first page after a save
 (the compile of the new revision) for comparison:
 
@@ -27,7 +27,8 @@ from flask_babel import gettext  # noqa: E402
 from backoffice import create_app  # noqa: E402
 from backoffice.accounts import create_user  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
-from backoffice.workbench import revisions, store  # noqa: E402
+from backoffice.i18n import revisions  # noqa: E402
+from backoffice.workbench import store  # noqa: E402
 from bench.schema import create_schema  # noqa: E402
 
 

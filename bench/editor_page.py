@@ -27,8 +27,9 @@ from sqlalchemy import event  # noqa: E402
 from backoffice import create_app  # noqa: E402
 from backoffice.accounts import create_user  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
+from backoffice.i18n import revisions  # noqa: E402
 from backoffice.models import TranslationEntry  # noqa: E402
-from backoffice.workbench import glossary, memory, revisions, store  # noqa: E402
+from backoffice.workbench import glossary, memory, store  # noqa: E402
 from bench.schema import create_schema  # noqa: E402
 
 PASSWORD = "bench password"

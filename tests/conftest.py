@@ -27,12 +27,12 @@ from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from backoffice import create_app
+from backoffice import caches, create_app
 from backoffice.accounts import create_user, ensure_roles
+from backoffice.compat.flask_admin import admin_views
 from backoffice.extensions import db
-from backoffice.i18n import catalogs
+from backoffice.i18n import catalogs, revisions
 from backoffice.models import User
-from backoffice.workbench import revisions
 from config import TestingConfig
 
 
@@ -65,6 +65,10 @@ CSRF_FIELD = re.compile(
 )
 
 _migrated = False
+#: One app per configuration, shared by the tests that ask for it (see the ``app`` fixture).
+_APPS: dict[tuple[Any, ...], Flask] = {}
+#: Settings a shared app may have: plain values, so the same ones mean the same app.
+_PLAIN = (str, int, float, bool, type(None))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -74,9 +78,18 @@ def compiled_catalogs() -> None:
 
 
 def _prepare_database(app: Flask) -> None:
+    """An empty database with the schema: made on the app's first test, emptied before each
+    later one (on PostgreSQL, the real migrations once, then TRUNCATE)."""
     global _migrated
     if IS_SQLITE:
-        db.create_all()
+        if not app.extensions.get("test_schema_made"):
+            db.create_all()
+            app.extensions["test_schema_made"] = True
+            return
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        revisions.refresh(db.session)
         return
     if not _migrated:
         from flask_migrate import upgrade
@@ -195,22 +208,86 @@ class SharedBytecode(BytecodeCache):
 TEMPLATE_CODE = SharedBytecode()
 
 
-@pytest.fixture
-def app(tmp_path, app_config: dict[str, Any]) -> Iterator[Flask]:
-    # Each test gets its own media library folder; never the repository's instance/uploads.
-    settings = {"UPLOADS_DIR": str(tmp_path / "uploads"), **app_config}
+def _shared_key(
+    request: pytest.FixtureRequest, own_files: Path, config: dict[str, Any]
+) -> tuple[Any, ...] | None:
+    """The key of the shared app for ``config``; None for an app of the test's own: a test
+    marked ``fresh_app``, or settings that name a test's own files or objects."""
+    if request.node.get_closest_marker("fresh_app"):
+        return None
+    if any(not isinstance(v, _PLAIN) or str(own_files) in str(v) for v in config.values()):
+        return None
+    return tuple(sorted(config.items()))
+
+
+def _build_app(uploads: Path, app_config: dict[str, Any]) -> Flask:
+    # The media library in a folder of the tests' own; never the repository's instance/uploads.
+    settings = {"UPLOADS_DIR": str(uploads), **app_config}
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=DATABASE_URL, **settings)
     app.jinja_env.bytecode_cache = TEMPLATE_CODE
     app.before_request_funcs.setdefault(None, []).insert(0, _isolate_request_globals)
-    with app.app_context():
-        _prepare_database(app)
-        ensure_roles(db.session)
-        db.session.commit()
-        yield app
-        db.session.remove()
-        if IS_SQLITE:
-            db.drop_all()
-        db.engine.dispose()
+    return app
+
+
+@pytest.fixture
+def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+    app_config: dict[str, Any],
+) -> Iterator[Flask]:  # fmt: skip
+    """The app under test, with an empty database (the roles only) and empty caches.
+
+    Building an app costs more than most tests, so tests with the same ``app_config`` share
+    one (built on first use): its database is emptied, its media folder cleared, its caches
+    (``backoffice.caches``) emptied, and whatever a test changed in its config, request hooks
+    or admin views put back, before the next test. A test that adds routes is marked
+    ``fresh_app``."""
+    key = _shared_key(request, tmp_path_factory.getbasetemp(), app_config)
+    app = _APPS.get(key) if key is not None else None
+    if app is None:
+        app = _build_app(tmp_path_factory.mktemp("app") / "uploads", app_config)
+        if key is not None:
+            _APPS[key] = app
+    config = dict(app.config)
+    hooks = {name: list(funcs) for name, funcs in app.before_request_funcs.items()}
+    views = [
+        (view, dict(vars(view))) for admin in app.extensions["admin"] for view in admin_views(admin)
+    ]
+    caches.clear_all()
+    try:
+        with app.app_context():
+            _prepare_database(app)
+            ensure_roles(db.session)
+            db.session.commit()
+            yield app
+            db.session.remove()
+            if key is None:
+                if IS_SQLITE:
+                    db.drop_all()
+                db.engine.dispose()
+    finally:
+        app.config.clear()
+        app.config.update(config)
+        app.before_request_funcs.clear()
+        app.before_request_funcs.update(hooks)
+        for view, attributes in views:  # a test may tune a view (page size, search budget)
+            vars(view).clear()
+            vars(view).update(attributes)
+        if key is not None:
+            uploads = Path(app.config["UPLOADS_DIR"])
+            _empty(uploads.parent, keep=uploads)
+        caches.clear_all()
+
+
+def _empty(folder: Path, keep: Path) -> None:
+    """Remove what a test left in ``folder``; the folder ``keep`` stays, emptied (the media
+    library, which the app made, and what tests put beside it)."""
+    for entry in folder.iterdir():
+        if entry == keep:
+            _empty(entry, keep=keep / "\0")  # (no entry has that name)
+        elif entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 @pytest.fixture

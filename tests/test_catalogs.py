@@ -17,8 +17,9 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
+from backoffice import atomic_files as atomic
 from backoffice import create_app
-from backoffice.i18n import atomic, catalogs
+from backoffice.i18n import catalogs
 
 
 def write_catalog(path: Path, lang: str, messages: list[tuple]) -> Path:
@@ -193,7 +194,7 @@ def test_a_write_keeps_the_mode_the_file_had(tmp_path, existing):
     path.write_bytes(b"old")
     path.chmod(existing)
     with umask(0o022):
-        catalogs.atomic_write(path, b"new")
+        atomic.write(path, b"new")
     assert path.read_bytes() == b"new" and mode(path) == existing
 
 
@@ -201,7 +202,7 @@ def test_a_write_keeps_the_mode_the_file_had(tmp_path, existing):
 def test_a_new_file_gets_the_mode_of_any_new_file(tmp_path, mask, expected):
     path = tmp_path / "xx" / "LC_MESSAGES" / "messages.po"
     with umask(mask):
-        catalogs.atomic_write(path, b"new")
+        atomic.write(path, b"new")
     assert mode(path) == expected
 
 
@@ -239,7 +240,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(tmp_path, monkeypatch, 
 
     monkeypatch.setattr(atomic.os, step, fail)
     with pytest.raises(type(failure)):
-        catalogs.atomic_write(path, b"new" * 10_000)
+        atomic.write(path, b"new" * 10_000)
     monkeypatch.undo()
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["messages.mo"]
@@ -248,7 +249,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(tmp_path, monkeypatch, 
 KILLED_WRITER = """
 import os, sys, time
 from pathlib import Path
-from backoffice.i18n import atomic
+from backoffice import atomic_files as atomic
 
 def stuck(fd):
     print("writing", flush=True)

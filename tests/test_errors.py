@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from backoffice.extensions import db
 from backoffice.models import Post
 
+pytestmark = pytest.mark.fresh_app  # failing_views adds routes to the app
+
 
 @pytest.fixture
 def app_config() -> dict[str, object]:

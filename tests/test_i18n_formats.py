@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import gettext
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
@@ -25,14 +27,20 @@ SINGULAR, PLURAL = "%(num)d comment approved.", "%(num)d comments approved."
 COUNTS = (0, 1, 2, 5, 11, 100)
 
 
+@functools.cache  # the repository's catalogs do not change during a run
 def catalog(lang: str):
     with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return read_po(handle)
 
 
+@functools.cache
+def plural_rule(lang: str) -> Callable[[int], int]:
+    return gettext.c2py(catalog(lang).plural_expr)
+
+
 def form_index(lang: str, count: int) -> int:
     """Which msgstr[index] gettext picks: the catalog's own Plural-Forms expression decides."""
-    return gettext.c2py(catalog(lang).plural_expr)(count)
+    return plural_rule(lang)(count)
 
 
 # -- plurals -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import render_template_string
 
-from backoffice.admin.pager import NOWHERE, PagerLink, pager_links
+from backoffice.admin.pager_links import NOWHERE, PagerLink, pager_links
 
 UPSTREAM = """{% import 'admin/lib.html' as lib with context %}
 {%- if pages is none %}{{ lib.simple_pager(page, have_next, url) }}

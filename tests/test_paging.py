@@ -1,4 +1,4 @@
-"""Lists page right at any depth, and their counts stay exact (backoffice.admin.paging).
+"""Lists page right at any depth, and their counts stay exact (backoffice.admin.list_paging).
 
 The lists page the ids first and load the rows after; past the middle of an exactly counted
 list they read from the other end. These tests walk every page and compare with the order

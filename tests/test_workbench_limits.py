@@ -17,8 +17,8 @@ from conftest import extract_csrf
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from backoffice.i18n import catalogs
-from backoffice.workbench import checks, limits, revisions, store, transfer
+from backoffice.i18n import catalogs, revisions
+from backoffice.workbench import checks, limits, store, transfer
 
 SIGN_IN = store.entry_key("Sign in", None)
 COMMENTS = store.entry_key("%(num)d comment", None)

@@ -14,8 +14,9 @@ from babel.messages.pofile import read_po
 from test_translations_view import edit_url, key_of, rewrite
 
 from backoffice.extensions import db
+from backoffice.i18n import revisions
 from backoffice.models import TranslationEntry
-from backoffice.workbench import memory, revisions, store
+from backoffice.workbench import memory, store
 
 LANGUAGES = ["de", "fr", "es", "pt", "ar"]  # English is the source: it has no catalog
 

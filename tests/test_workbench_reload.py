@@ -14,11 +14,12 @@ from babel.messages.catalog import Catalog
 from catalog_state import instance, shared_database
 from conftest import IS_SQLITE
 
+from backoffice import atomic_files
 from backoffice.accounts import create_user
 from backoffice.extensions import db
-from backoffice.i18n import catalogs
+from backoffice.i18n import catalogs, compiled, revisions
 from backoffice.models import TranslationCatalog
-from backoffice.workbench import compiled, files, revisions, store
+from backoffice.workbench import files, store
 
 SIGN_IN = store.entry_key("Sign in", None)
 GERMAN = {"Accept-Language": "de"}
@@ -54,7 +55,7 @@ def test_a_language_not_in_the_database_is_served_from_its_mo_files(app, client)
 def test_once_in_the_database_a_language_is_no_longer_read_from_its_mo(app, client, translator):
     save_sign_in("Einloggen jetzt", translator)
     # A deploy brings other .mo files: the database's catalog is still the one served.
-    catalogs.atomic_write(files.mo_path("de"), catalogs.mo_bytes(Catalog(locale="de")))
+    atomic_files.write(files.mo_path("de"), catalogs.mo_bytes(Catalog(locale="de")))
     assert "Einloggen jetzt" in sign_in_page(client)
 
 
@@ -140,7 +141,7 @@ def test_another_process_shows_it_on_its_next_request(app, tmp_path, catalog_cop
 
 
 def test_a_request_stats_the_catalog_once_not_per_text(app, client, monkeypatch):
-    from backoffice.workbench import reload
+    from backoffice.i18n import reload
 
     calls = []
     real = reload.catalog_signature

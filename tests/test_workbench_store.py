@@ -23,9 +23,10 @@ from sqlalchemy import event, select
 
 from backoffice.accounts import create_user
 from backoffice.extensions import db
+from backoffice.i18n import compiled, revisions
 from backoffice.models import TranslationCatalog, TranslationEntry
 from backoffice.models._time import utcnow
-from backoffice.workbench import compiled, files, revisions, store
+from backoffice.workbench import files, store
 
 SIGN_IN = store.entry_key("Sign in", None)
 POSTS = store.entry_key("Posts", None)

@@ -25,9 +25,10 @@ from catalog_state import (
     translation_rows,
 )
 
+from backoffice import atomic_files as atomic
 from backoffice.accounts import create_user
 from backoffice.extensions import db
-from backoffice.i18n import atomic, catalogs
+from backoffice.i18n import catalogs
 from backoffice.models import TranslationCatalog
 from backoffice.workbench import files, store
 from backoffice.workbench import sync as merging

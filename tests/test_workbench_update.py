@@ -10,8 +10,8 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from catalog_state import database_state, files_state, row, translation_rows
 
-from backoffice.i18n import catalogs
-from backoffice.workbench import compiled, files, store, update
+from backoffice.i18n import catalogs, compiled
+from backoffice.workbench import files, store, update
 
 SIGN_IN = store.entry_key("Sign in", None)
 

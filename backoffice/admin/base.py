@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
@@ -24,14 +24,14 @@ from werkzeug.wrappers import Response
 
 from backoffice.admin.filters import LocalTimeFilterConverter
 from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
-from backoffice.admin.links import ROW_ID, history_url
-from backoffice.admin.pager import pager_links
-from backoffice.admin.paging import FastListMixin
-from backoffice.admin.rows import ROW_SLOT, render_rows
+from backoffice.admin.links import history_url
+from backoffice.admin.list_paging import FastListMixin
+from backoffice.admin.pager_links import pager_links
+from backoffice.admin.rows import ROW_ID, ROW_SLOT, render_rows
 from backoffice.admin.search import search_placeholder
+from backoffice.caches import CatalogCache, request_memo
 from backoffice.compat.flask_admin import remember_edited_object
 from backoffice.extensions import db
-from backoffice.i18n.lookup import per_catalog
 from backoffice.i18n.text import InertText
 from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
@@ -124,7 +124,7 @@ class GatedView(RoleGated, BaseView):
 
 class GatedModelView(RoleGated, FastListMixin, ModelView):
     """Base for model views: CSRF-protected forms, gated actions, paging fast at depth
-    (deferred join, cheap counts: see :mod:`backoffice.admin.paging`)."""
+    (deferred join, cheap counts: see :mod:`backoffice.admin.list_paging`)."""
 
     form_base_class = AdminForm
     # Flask-Admin's edit page plus a "History" button (views may extend it further).
@@ -146,8 +146,8 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
     filter_converter = LocalTimeFilterConverter()
 
     def __init__(self, model: type, **kwargs: Any) -> None:
-        #: Translated parts of the view's pages, per language and catalog (``per_catalog``).
-        self._translated: dict[Any, tuple[Any, Any]] = {}
+        #: Translated parts of the view's pages, per language and catalog.
+        self._translated: CatalogCache[Any] = CatalogCache("view texts", 64)
         super().__init__(model, db, **kwargs)
 
     def get_filters(self) -> Any:
@@ -162,7 +162,7 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
     def filter_groups(self, upstream: Callable[[], Any]) -> Any:
         # Flask-Admin translates every filter's name, operation and options on every list page
         # (a few dozen lazy strings), though they change only with the language or catalog.
-        return per_catalog(self._translated, upstream, "filters")
+        return self._translated.get("filters", upstream)
 
     @property
     def can_delete(self) -> bool:  # type: ignore[override]
@@ -219,11 +219,11 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
         """True if the light list template can draw the list (backoffice_list.html); editable
         cells and row actions of other kinds render with Flask-Admin's list template. Worked
         out once a request."""
-        key = f"light_rows:{self.endpoint}"
-        if key not in g:
+        memo = request_memo("light rows")
+        if self.endpoint not in memo:
             kinds = [row_action_kind(a) for a in self.get_list_row_actions()]
-            setattr(g, key, not self.column_editable_list and all(kinds))
-        return bool(g.get(key))
+            memo[self.endpoint] = not self.column_editable_list and all(kinds)
+        return bool(memo[self.endpoint])
 
     def _writes_its_forms(self) -> bool:
         """True on a light list page, which writes its action and delete forms itself
@@ -246,7 +246,7 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
             return_url = None
         links: dict[str, Any] = {}
         for kind, endpoint in (("details", ".details_view"), ("edit", ".edit_view")):
-            url = self.get_url(endpoint, id=ROW_ID, url=return_url)
+            url = self.get_url(endpoint, id=ROW_SLOT, url=return_url)
             before, _sep, after = url.partition(ROW_ID)
             links[kind] = (before, after)
         links["titles"] = {

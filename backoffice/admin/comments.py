@@ -30,12 +30,11 @@ from wtforms import HiddenField
 
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
-from backoffice.admin.links import ROW_ID, row_url
+from backoffice.admin.links import row_url
 from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
 from backoffice.compat.flask_admin import action_title
 from backoffice.extensions import db
-from backoffice.i18n.lookup import per_catalog
 from backoffice.ids import parse_id
 from backoffice.models import COMMENT_STATUSES, Comment, Post, User, counts
 from backoffice.models._time import utcnow
@@ -64,7 +63,7 @@ UNDO_KEY = "comments_undo"
 
 def _post_link(view: Any, context: Any, model: Comment, name: str) -> Markup:
     # The admin page of the post: drafts have no public page yet.
-    url = row_url("post-details", lambda: url_for("posts.details_view", id=ROW_ID), model.post_id)
+    url = row_url("post-details", lambda: url_for("posts.details_view", id=ROW_SLOT), model.post_id)
     return Markup(f'<a href="{escape(url)}">{escape(model.post.title)}</a>')  # per row: no .format
 
 
@@ -177,7 +176,7 @@ class CommentView(FullTextSearch, GatedModelView):
         """Each row's quick buttons (every status but the row's own), each submitting the shared
         form of its action (list.html) with the row id: made once per status, language and
         catalog, with the list's row slot for the id (rows.ROW_SLOT)."""
-        by_status = per_catalog(self._translated, self._quick_buttons_by_status, "quick")
+        by_status = self._translated.get("quick", self._quick_buttons_by_status)
         return lambda row, pk: by_status[row.status].replace(ROW_SLOT, pk)
 
     def _quick_buttons_by_status(self) -> dict[str, Markup]:

@@ -31,6 +31,7 @@ from backoffice.extensions import db
 from backoffice.i18n.selectors import text_direction
 from backoffice.models import AuditEntry, Post, Tag, User, counts
 from backoffice.models._time import utcnow
+from backoffice.security.own_posts import own_posts_conditions
 from backoffice.security.roles import can
 
 RECENT_ENTRIES = 10
@@ -44,11 +45,6 @@ class Card:
     url: str
 
 
-def _own_posts() -> list[Any]:
-    """The row rule of the posts list: authors count only their own posts, as they see them."""
-    return [] if can(current_user, "posts", "edit_any") else [Post.author_id == current_user.id]
-
-
 def dashboard_cards() -> list[Card]:
     """The count cards the current user may follow, from a single statement."""
     queries: dict[str, Any] = {}
@@ -56,7 +52,7 @@ def dashboard_cards() -> list[Card]:
     if can(current_user, "comments"):
         counters["pending_comments"] = counts.status_key("comments", "pending")
     if can(current_user, "posts"):
-        own = _own_posts()
+        own = own_posts_conditions(current_user)  # authors count their posts as they see them
         if own:  # an author's own posts: a few, counted over the author index
             queries["drafts"] = stats.count_of(Post, Post.status == "draft", *own)
             queries["published"] = stats.count_of(Post, Post.status == "published", *own)
@@ -109,7 +105,7 @@ def monthly_chart(today: date | None = None) -> dict[str, Any] | None:
     since = datetime.combine(months[0], datetime.min.time())
     series: list[Series] = []
     posts, comments = can(current_user, "posts"), can(current_user, "comments")
-    own_posts = _own_posts()
+    own_posts = own_posts_conditions(current_user)
     tables = [
         t for t, shown in (("posts", posts and not own_posts), ("comments", comments)) if shown
     ]

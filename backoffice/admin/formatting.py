@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from flask_admin.babel import gettext as admin_gettext
@@ -18,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from babel import Locale, dates
-from backoffice.i18n.lookup import current_locale, current_timezone, per_catalog
+from backoffice.caches import CatalogCache, memoized
+from backoffice.i18n.lookup import current_locale, current_timezone
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -48,7 +48,7 @@ def format_stored_datetime(value: datetime | None) -> str:
     return frame.replace("{0}", time_text).replace("{1}", date_pattern.apply(day, locale))
 
 
-@lru_cache(maxsize=64)
+@memoized(64)
 def _medium_patterns(locale: Locale) -> tuple[str, Any, Any]:
     """The locale's medium date-time frame ("{1}, {0}") and its date and time patterns."""
     frame = dates.get_datetime_format("medium", locale=locale).replace("'", "")
@@ -72,10 +72,10 @@ def status_formatter(view: Any, context: Any, model: Any, name: str) -> Markup:
     """A status as a translated badge, made once per status, language and catalog: a list
     repeats a handful of statuses on every row."""
     value = getattr(model, name)
-    return per_catalog(_BADGES, lambda: _badge(value), value)
+    return _BADGES.get(value, lambda: _badge(value))
 
 
-_BADGES: dict[Any, tuple[Any, Markup]] = {}
+_BADGES: CatalogCache[Markup] = CatalogCache("status badges", 64)
 
 
 def _badge(status: str) -> Markup:

@@ -8,7 +8,6 @@ The marks themselves are :mod:`backoffice.i18n.in_context`; the page's script is
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import Flask, abort, current_app, jsonify, request, session, url_for
@@ -26,6 +25,7 @@ from backoffice.admin.base import GatedView
 from backoffice.admin.formatting import format_stored_datetime
 from backoffice.admin.translation_forms import history_rows, plural_labels
 from backoffice.assets import bundle_urls
+from backoffice.caches import ProcessCache
 from backoffice.i18n import catalogs
 from backoffice.i18n import in_context as marks
 from backoffice.i18n.lookup import current_locale
@@ -165,11 +165,11 @@ def in_context_toggle() -> Markup:
     )
 
 
-#: (user, roles, assigned languages, language) -> (until, may edit): whether the switch shows.
-_SHOWN: dict[tuple[Any, ...], tuple[float, bool]] = {}
 #: How long an answer holds. Only the button depends on it: switching on and every read or
 #: save ask ``access.may_edit`` afresh.
 SHOWN_FOR = 30.0
+#: (user, roles, assigned languages, language) -> may edit: whether the switch shows.
+_SHOWN: ProcessCache[bool] = ProcessCache("in-context switch", 4096, seconds=SHOWN_FOR)
 
 
 def _shown_to(user: Any, lang: str) -> bool:
@@ -177,15 +177,7 @@ def _shown_to(user: Any, lang: str) -> bool:
     # language and half-minute, not on every page an admin or translator opens.
     languages = tuple(getattr(user, "translation_languages", None) or ())
     key = (user.id, user.role_names, languages, lang)
-    now = time.monotonic()
-    known = _SHOWN.get(key)
-    if known is not None and known[0] > now:
-        return known[1]
-    if len(_SHOWN) > 4096:
-        _SHOWN.clear()
-    shown = marks.may_use(user)
-    _SHOWN[key] = (now + SHOWN_FOR, shown)
-    return shown
+    return _SHOWN.get(key, lambda: marks.may_use(user))
 
 
 def in_context_head() -> Markup:
@@ -259,4 +251,4 @@ def init_app(app: Flask, admin: Admin) -> None:
     app.add_template_global(in_context_toggle)
     app.add_template_global(in_context_head)
     app.add_template_global(in_context_tail)
-    marks.init_app(app, admin.url)
+    marks.init_app(app, admin.url, access.may_edit)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, url_for
+from flask import current_app, url_for
 from flask_admin.contrib.sqla import tools
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.model import BaseModelView
 from flask_admin.model.filters import BaseFilter
 from sqlalchemy import inspect
 
+from backoffice.admin.rows import ROW_ID
+from backoffice.caches import ProcessCache, request_memo
 from backoffice.compat.flask_admin import admin_views, view_filters
 
 #: A filter class, or its operation's English name ("equals", "between").
@@ -25,14 +27,10 @@ Operation = type[BaseFilter] | str
 Condition = tuple[str, Operation, Any]
 
 
-#: Stands for the row id in a URL built once for every row of a list page.
-ROW_ID = "0ROWID0"
-
-
 def row_url(key: str, build: Callable[[], str], row_id: Any) -> str:
     """``build()`` (a URL with :data:`ROW_ID` in it) once per request, then ``row_id`` in its
     place: building a URL costs far more than replacing a word, and list cells ask per row."""
-    cache: dict[str, str] = g.setdefault("_row_urls", {})
+    cache = request_memo("row URLs")
     if key not in cache:
         cache[key] = build()
     return cache[key].replace(ROW_ID, str(row_id))
@@ -84,10 +82,8 @@ def filter_key(view: BaseModelView, column: str, operation: Operation) -> str:
     A class matches its exact type first, then its subclasses (a view may refine a filter).
     Remembered per view: list pages ask for the same key on every row.
     """
-    cache: dict[tuple[str, Operation], str] = view.__dict__.setdefault("_filter_keys", {})
-    if (column, operation) not in cache:
-        cache[(column, operation)] = _filter_key(view, column, operation)
-    return cache[(column, operation)]
+    keys: ProcessCache[str] = view.__dict__.setdefault("_filter_keys", ProcessCache("filter keys"))
+    return keys.get((column, operation), lambda: _filter_key(view, column, operation))
 
 
 def _filter_key(view: BaseModelView, column: str, operation: Operation) -> str:

@@ -1,57 +1,64 @@
-"""List paging that stays fast on large tables, and counts that stay cheap.
+"""Reading a list page in named steps: fast at any depth, with counts that stay cheap.
 
 Stock Flask-Admin answers a list page with ``SELECT count(*)`` over every matching row and
 ``SELECT <whole rows + joins> … ORDER BY … LIMIT 20 OFFSET n``: both grow with the table,
 and the second reads (and joins) ``n`` whole rows only to throw them away.
-:class:`FastListMixin` replaces :meth:`get_list` with three cheap steps, keeping Flask-Admin's
-own search, filters and sorting (it calls the same steps, through
+:class:`FastListMixin` replaces :meth:`get_list` with named steps, keeping Flask-Admin's own
+search, filters and sorting (it calls the same steps, through
 :mod:`backoffice.compat.flask_admin`, so a view's custom filters or a search backend plug in
 unchanged):
 
-1. **Count.** The unfiltered list asks :meth:`exact_count` (views answer from the
-   trigger-kept ``row_counts``, one primary-key lookup). Otherwise the rows are counted up to
-   ``count_cap + 1`` only: below the cap the count is exact, above it the list says
-   "10,000+" and offers pages up to the cap (a deeper page is still served by URL).
-2. **Page the ids (deferred join).** ``SELECT id … ORDER BY key, id LIMIT 20 OFFSET n`` with
-   the view's row rules, search, filters and sort: with an index on ``(filter, key, id)`` this
-   walks the index only, never a table row. The primary key is always the last sort key (in
-   the direction of the one before it), so rows with equal keys keep a stable order and
+1. **Count** (:meth:`~FastListMixin.count_rows`). The unfiltered list asks
+   :meth:`exact_count` (views answer from the trigger-kept ``row_counts``, one primary-key
+   lookup). Otherwise the rows are counted up to ``count_cap + 1`` only: below the cap the
+   count is exact, above it the list says "10,000+" and offers pages up to the cap (a deeper
+   page is still served by URL).
+2. **Page the ids** (deferred join,
+   :meth:`~FastListMixin.page_ids`). ``SELECT id … ORDER BY key, id LIMIT 20 OFFSET n`` with
+   the view's row rules, search, filters and sort: with an index on ``(filter, key, id)``
+   this walks the index only, never a table row. The primary key is always the last sort key
+   (in the direction of the one before it), so rows with equal keys keep a stable order and
    appear on exactly one page. Past the middle of a list whose count is exact, the page is
-   read from the other end with the order reversed, so the last page is as cheap as the first.
-3. **Load those rows** and put them in page order: by default as ORM objects with the eager
-   loads of the view's ``get_query()`` (they name exactly the columns shown), by primary key.
-   A view on a hot path declares :meth:`~FastListMixin.list_row_select` instead: one Core
-   ``SELECT`` of the shown values, joined to step 2 as a subquery (with its sort keys), so the
-   page is one statement read into plain :class:`ListRow` records, a third of the cost of ORM
-   objects and their relationships. Row rules (an author's own posts, the queue tab) must be
-   in ``get_count_query()``, as they already are.
+   read from the other end with the order reversed, so the last page is as cheap as the
+   first.
+3. **Read the rows** (:meth:`~FastListMixin.read_rows`) and put them in page
+   order: by default as ORM objects with the eager loads of the view's ``get_query()`` (they
+   name exactly the columns shown), by primary key. A view on a hot path declares
+   :meth:`~FastListMixin.list_row_select` instead: one Core ``SELECT`` of the shown values,
+   joined to step 2 as a subquery (with its sort keys), so the page is one statement read
+   into plain :class:`ListRow` records, a third of the cost of ORM objects and their
+   relationships. Row rules (an author's own posts, the queue tab) must be in
+   ``get_count_query()``, as they already are.
 
-Seek (keyset) paging keeps the numbered pager and makes stepping through a list constant at
-any depth: the pager's "next" link carries ``after=<id>`` (the last row shown) and its
-"previous" link ``before=<id>`` (the first row shown). Such a page is read as the rows past
-that row's place in the order, ``(key, id) < (its key, its id)``, which the same index answers
-without walking the rows in between; and stepping on after moderating a page skips nothing,
-where an offset would skip as many rows as left the list. The way back to a page (the return
-URL of its actions, edits and quick buttons) carries ``from=<id>`` (its first row, included),
-so comments arriving at the top of the queue meanwhile do not push the page down. It applies
-when the list is sorted by a non-null column of its own table (every sortable column of the
-big lists); a jump to a page by number, a cursor row that was deleted, or any other sort
-read by offset as before.
-"""
+**Seek** (keyset paging, :meth:`~FastListMixin.seek_ids`) keeps the numbered pager and makes
+stepping through a list constant at any depth: the pager's "next" link carries
+``after=<id>`` (the last row shown) and its "previous" link ``before=<id>`` (the first row
+shown). Such a page is read as the rows past that row's place in the order, ``(key, id) <
+(its key, its id)``, which the same index answers without walking the rows in between; and
+stepping on after moderating a page skips nothing, where an offset would skip as many rows
+as left the list. The way back to a page (the return URL of its actions, edits and quick
+buttons) carries ``from=<id>`` (its first row, included), so comments arriving at the top of
+the queue meanwhile do not push the page down. It applies when the list is sorted by a
+non-null column of its own table (every sortable column of the big lists); a jump to a page by
+number, a cursor row that was deleted, or any other sort read by offset as before.
+
+What the steps found is one :class:`ListPage` per list and request, which the list template
+and the pager read (``list_page`` in the template)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from flask import g
 from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import Column, Select, func, inspect, literal, select, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
+from backoffice.caches import request_memo
 from backoffice.compat import flask_admin
 from backoffice.compat.flask_admin import ModelViewHooks
 from backoffice.compat.sqlalchemy import loader_options, order_by_clauses
@@ -60,16 +67,42 @@ from backoffice.ids import parse_id
 
 #: Filtered and searched lists are counted up to this many rows.
 COUNT_CAP = 10_000
-_CAPPED = "list_count_capped"
-#: Where on ``g`` the list being read says how far down it reads (offset + size of the page;
-#: None while it counts, which reads to the end): a search plan depends on it
-#: (backoffice.admin.search), so a page and its count may be planned differently.
-LIST_WINDOW_END = "list_window_end"
 #: The URL arguments of seek paging: the id of the row a page follows (the pager's "next"
 #: link), precedes ("previous") or starts with (the way back to a page).
 SEEK_ARGS = ("after", "before", "from")
-_SEEK = "list_seek"  # on g: (argument, id) asked for, read by get_list
-_SEEKABLE = "list_seekable"  # on g: the list just read may be stepped through by seek
+
+
+@dataclass
+class ListPage:
+    """One list page as its steps found it: what the template, the pager and a search plan
+    read, kept for the request (one per view)."""
+
+    #: The seek cursor asked for in the URL: (argument, id), or None.
+    seek: tuple[str, int] | None = None
+    #: How far down the list the rows are being read (offset + page size), None while
+    #: counting (which reads to the end): a search may plan a page and its count differently.
+    window_end: int | None = None
+    count: int = 0
+    #: True when counting stopped at the cap ("10,000+").
+    capped: bool = False
+    #: True when the list may be stepped through by seek (sorted by a non-null own column).
+    seekable: bool = False
+    rows: list[Any] = field(default_factory=list)
+
+    def count_label(self) -> str:
+        """The count after "List": "1,234", or "10,000+" when counting stopped at the cap."""
+        if self.capped:
+            return _("%(num)s+", num=format_number(self.count))
+        return format_number(self.count)
+
+
+def list_page(endpoint: str) -> ListPage:
+    """The :class:`ListPage` of the view ``endpoint`` in this request."""
+    pages = request_memo("list pages")
+    if endpoint not in pages:
+        pages[endpoint] = ListPage()
+    page: ListPage = pages[endpoint]
+    return page
 
 
 def _unwrapped(clause: Any) -> Any:
@@ -210,7 +243,7 @@ class FastListMixin(ModelViewHooks):
             key = parse_id(args.extra_args.pop(argument, None))
             if key is not None and seek is None:
                 seek = (argument, key)
-        setattr(g, _SEEK, seek)
+        list_page(self.endpoint).seek = seek  # type: ignore[attr-defined]
         return args
 
     def seek_links(
@@ -220,11 +253,12 @@ class FastListMixin(ModelViewHooks):
         steps on from the last row shown, previous back from the first, and the way back to
         this page (after an action, an edit, a quick approve) starts from its first row, so
         rows added above it meanwhile do not push it down."""
-        if not rows or not g.get(_SEEKABLE):
-            return pager_url, return_url
         view: Any = self
+        listing = list_page(view.endpoint)
+        if not rows or not listing.seekable:
+            return pager_url, return_url
         first, last = view.get_pk_value(rows[0]), view.get_pk_value(rows[-1])
-        if page or g.get(_SEEK):  # the first page by number needs no cursor
+        if page or listing.seek:  # the first page by number needs no cursor
             return_url = _with_arg(return_url, "from", first)
 
         def url(number: int) -> str:
@@ -255,59 +289,83 @@ class FastListMixin(ModelViewHooks):
                 page, sort_column, sort_desc, search, filters, execute, page_size
             )
         pk = getattr(view.model, inspect(view.model).get_property_by_column(pk_columns[0]).key)
-        # The count query carries the view's row rules (own posts, the queue tab): page its ids.
         size = view.page_size if page_size is None else page_size
         start = (page or 0) * size if size else 0
+        listing = list_page(view.endpoint)
+        # The count query carries the view's row rules (own posts, the queue tab): page its ids.
         base = view.get_count_query()
 
-        def narrowed(window_end: int | None) -> tuple[Any, dict[Any, Any]]:
+        def narrowed(window_end: int | None) -> Any:
             """The ids with the search and filters; a search may plan for how far down the
             list the rows are read (``window_end``, None: to the end, as a count does)."""
-            setattr(g, LIST_WINDOW_END, window_end)
+            listing.window_end = window_end
             query, joins = base.with_entities(pk), {}
             query, joins = flask_admin.apply_search(view, query, joins, search)
-            return flask_admin.apply_filters(view, query, joins, filters)
+            query, joins = flask_admin.apply_filters(view, query, joins, filters)
+            return query, joins
 
-        counted = None
+        listing.count, listing.capped = self.count_rows(base, narrowed, search, filters)
+        ids, order = self.sorted_ids(
+            narrowed(start + size if size else None), pk, sort_column, sort_desc
+        )
+        listing.seekable = bool(size) and _seekable(order, pk)
+        listing.rows = []
+        if listing.seekable and listing.seek is not None:
+            stepped = self.seek_ids(ids, order, pk, size, *listing.seek)
+            listing.rows = self.read_rows(ids.session, *stepped, pk, order)
+            # Nothing read: the row it steps from is gone, or nothing follows it; by number.
+        if not listing.rows:
+            paged = self.page_ids(ids, order, start, size, listing.count, listing.capped)
+            if paged is not None:
+                listing.rows = self.read_rows(ids.session, *paged, pk, order)
+        return listing.count, listing.rows
+
+    def count_rows(
+        self, base: Any, narrowed: Callable[[int | None], Any], search: str | None, filters: Any
+    ) -> tuple[int, bool]:
+        """Step 1, (rows, capped): the search index's count when the search is the only
+        condition, the exact count of an unfiltered list, else the rows up to the cap."""
         if search and not filters and base.whereclause is None:
-            # The search is the only condition: its index may count the rows by itself.
             counted = self.search_count(base.session, search, self.count_cap)
-        if counted is not None:
-            count, capped = counted
-        else:
-            count, capped = self._count(lambda: narrowed(None)[0], plain=not search and not filters)
-        setattr(g, _CAPPED, capped)
+            if counted is not None:
+                return counted
+        return self._count(lambda: narrowed(None)[0], plain=not search and not filters)
 
-        ids, joins = narrowed(start + size if size else None)
-        ids, joins = flask_admin.apply_sorting(view, ids, joins, sort_column, sort_desc)
+    def sorted_ids(
+        self, narrowed: tuple[Any, Any], pk: Any, sort_column: Any, sort_desc: bool
+    ) -> tuple[Any, list[Any]]:
+        """The ids in the list's order, the id last (in the direction of the key before it),
+        so rows with equal keys keep one order and appear on exactly one page; and the order."""
+        ids, joins = narrowed
+        ids, joins = flask_admin.apply_sorting(self, ids, joins, sort_column, sort_desc)
         order = order_by_clauses(ids)
         order.append(pk.desc() if order and _is_desc(order[-1]) else pk.asc())
+        return ids, order
 
-        seekable = bool(size) and _seekable(order, pk)
-        setattr(g, _SEEKABLE, seekable)
-        seek = g.get(_SEEK) if seekable else None
-        if seek is not None:
-            stepped = _seek(ids, self.seek_scope(), order, pk, size, *seek)
-            rows = self._read(ids.session, *stepped, pk, order)
-            if rows:
-                return count, rows
-            # The row it steps from is gone, or nothing follows it: page by number.
+    def seek_ids(
+        self, ids: Any, order: list[Any], pk: Any, size: int, argument: str, key: int
+    ) -> tuple[Any, bool]:
+        """Step 2 by seek, (page ids, reversed): the ids after, from or before row ``key``."""
+        return _seek(ids, self.seek_scope(), order, pk, size, argument, key)
+
+    def page_ids(
+        self, ids: Any, order: list[Any], start: int, size: int, count: int, capped: bool
+    ) -> tuple[Any, bool] | None:
+        """Step 2 by number, (page ids, reversed), or None past the last page. Past the middle
+        of a list whose count is exact, the page is read from the other end."""
         if size and start >= count and not capped:
-            return count, []  # past the last page: nothing to read
-        reverse = bool(size and not capped and start > count // 2)
-        if reverse:
-            # The back half: read from the other end, then restore the order.
+            return None
+        if size and not capped and start > count // 2:
             take = min(size, count - start)
-            page_ids = ids.order_by(None).order_by(*map(_reversed, order))
-            page_ids = numbered(page_ids, take, count - start - take)
-        else:
-            page_ids = ids.order_by(None).order_by(*order)
-            if size:
-                page_ids = numbered(page_ids, size, start)
-        return count, self._read(ids.session, page_ids, reverse, pk, order)
+            reverse_ids = ids.order_by(None).order_by(*map(_reversed, order))
+            return numbered(reverse_ids, take, count - start - take), True
+        page_ids = ids.order_by(None).order_by(*order)
+        return (numbered(page_ids, size, start) if size else page_ids), False
 
-    def _read(self, session: Any, page_ids: Any, reverse: bool, pk: Any, order: list[Any]) -> Any:
-        """The rows of ``page_ids`` (sorted by ``order``, or its reverse if ``reverse``) in
+    def read_rows(
+        self, session: Any, page_ids: Any, reverse: bool, pk: Any, order: list[Any]
+    ) -> Any:
+        """Step 3: the rows of ``page_ids`` (sorted by ``order``, or its reverse if ``reverse``) in
         ``order``: as records if the view declares them, else as ORM objects."""
         records = self.list_row_select()
         if records is not None:
@@ -361,7 +419,6 @@ class FastListMixin(ModelViewHooks):
         return int(counted), False
 
     def list_count_label(self, count: int) -> str:
-        """The count after "List": "1,234", or "10,000+" when counting stopped at the cap."""
-        if g.get(_CAPPED):
-            return _("%(num)s+", num=format_number(count))
-        return format_number(count)
+        """The count after "List" (see :meth:`ListPage.count_label`)."""
+        listing = list_page(self.endpoint)  # type: ignore[attr-defined]
+        return listing.count_label() if listing.count == count else format_number(count)

@@ -10,13 +10,12 @@ from flask import current_app, request
 from flask_admin import Admin
 from flask_admin.helpers import get_current_view
 from flask_babel import format_number
-from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from backoffice.caches import CatalogCache
 from backoffice.compat.flask_admin import menu_children, menu_view, walk_menu
-from backoffice.i18n.lookup import per_catalog
 
 #: Flask-Admin's macro library with the menu.
 LAYOUT = "admin/layout.html"
@@ -50,27 +49,37 @@ class BadgedLabel:
 
 @pass_context
 def cached_menu(context: Context) -> Markup:
-    """Flask-Admin's main menu (its ``layout.menu`` macro), rendered once per reader's roles,
-    language and catalog, current page, application root and badge counts: everything the
-    menu depends on (views show by role, ProfileView never). Rendering it asks each of a dozen
-    views whether the user may open it, about 0.6 ms a page; and only a miss imports the
-    macro library, which an import with context would rebuild on every page."""
+    """Flask-Admin's main menu (its ``layout.menu`` macro), rendered once per state of the
+    menu and kept per language and catalog. The state is read off the menu items themselves,
+    so it holds whatever an item comes to depend on: whether each item shows to this reader
+    (visible and accessible) and is the current page, the application root, the badge counts.
+    Only a miss imports the macro library, which an import with context would rebuild on
+    every page."""
     view = get_current_view()
     admin = getattr(view, "admin", None)
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
-    # Signed in with no role still opens the dashboard and the profile; signed out, nothing.
-    roles = (True, frozenset(user.role_names)) if user.is_authenticated else (False,)
-    badges = tuple(label.count() for label in getattr(admin, "_backoffice_badges", ()))
-    key = (roles, getattr(view, "endpoint", None), request.script_root, badges)
-    cache: dict[Any, Any] = current_app.extensions.setdefault("backoffice_menus", {})
-    if len(cache) >= MENU_CACHE_SIZE:
-        cache.clear()
+    if admin is None:
+        return Markup("")
+    key = (menu_state(admin, view), request.script_root)
+    cache: CatalogCache[Markup] = current_app.extensions.setdefault(
+        "backoffice_menus", CatalogCache("menus", MENU_CACHE_SIZE)
+    )
 
     def render() -> Markup:
         layout = context.environment.get_template(LAYOUT).make_module(context.get_all(), True)
         return Markup(layout.menu())
 
-    return per_catalog(cache, render, key)
+    return cache.get(key, render)
+
+
+def menu_state(admin: Admin, view: Any) -> tuple[Any, ...]:
+    """What the rendered menu depends on, item by item: shown or not (visible and accessible
+    to the reader), current or not, and the badge counts."""
+    state: list[Any] = [
+        (item.is_visible() and item.is_accessible(), item.is_active(view))
+        for item in walk_menu(admin.menu())
+    ]
+    state += [label.count() for label in getattr(admin, "_backoffice_badges", ())]
+    return tuple(state)
 
 
 def add_badge(admin: Admin, endpoint: str, count: Callable[[], int]) -> None:

@@ -25,12 +25,19 @@ from backoffice.admin.comments import PostFilter
 from backoffice.admin.fields import LocalDateTimeField
 from backoffice.admin.filters import DateTimeBetween, DateTimeGreater, DateTimeSmaller
 from backoffice.admin.formatting import datetime_formatter, format_count, status_formatter
-from backoffice.admin.links import ROW_ID, list_url, row_url
+from backoffice.admin.links import list_url, row_url
+from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
 from backoffice.extensions import db
 from backoffice.models import POST_STATUSES, Comment, Post, Tag, User, counts, post_tags
 from backoffice.models._time import utcnow
 from backoffice.sanitize import clean_html
+from backoffice.security.own_posts import (
+    may_edit_post,
+    others_posts,
+    sees_every_post,
+    visible_posts,
+)
 from backoffice.security.roles import can
 from backoffice.slugs import slugify, unique_slug
 
@@ -76,7 +83,7 @@ def _comment_counts(view: Any, context: Any, model: Post, name: str) -> Markup:
     total, pending = model.comments_total, model.comments_pending
     if not total:
         return Markup('<span class="text-muted">0</span>')
-    on_post = ("post_id", PostFilter, ROW_ID)
+    on_post = ("post_id", PostFilter, ROW_SLOT)
     url = row_url("post-comments", lambda: list_url("comments", on_post, status="all"), model.id)
     # Built with escape() rather than Markup.format: this runs for every row of the list.
     link = Markup(f'<a href="{escape(url)}">{escape(format_count(total))}</a>')
@@ -173,26 +180,17 @@ class PostView(FullTextSearch, GatedModelView):
     form_ajax_refs = {"tags": {"fields": ["title"], "page_size": 20}}
     column_export_list = ["title", "slug", "status", "published_at", "author", "tags"]
 
-    # -- row-level rule: authors only ever see their own posts --------------------------
-    def _own_only(self) -> bool:
-        return not self.may("edit_any")
-
+    # -- row-level rule: authors only ever see their own posts (security/own_posts.py) --
     def get_query(self) -> Any:
         # List pages read list_row_select; this query serves the row rule (bulk actions).
-        query = super().get_query()
-        if self._own_only():
-            query = query.filter(Post.author_id == current_user.id)
-        return query
+        return visible_posts(current_user, super().get_query())
 
     def get_count_query(self) -> Any:
-        query = super().get_count_query()
-        if self._own_only():
-            query = query.filter(Post.author_id == current_user.id)
-        return query
+        return visible_posts(current_user, super().get_count_query())
 
     def exact_count(self) -> int | None:
         # All posts: the status counters. An author's own posts are counted (capped).
-        if self._own_only():
+        if not sees_every_post(current_user):
             return None
         keys = [counts.status_key("posts", status) for status in POST_STATUSES]
         return sum(counts.read(db.session, keys).values())
@@ -210,14 +208,14 @@ class PostView(FullTextSearch, GatedModelView):
 
     def get_one(self, id: Any) -> Post | None:
         post = super().get_one(id)
-        if post is not None and self._own_only() and post.author_id != current_user.id:
+        if post is not None and not may_edit_post(current_user, post):
             abort(403)
         return post
 
     def authorize_rows(self, ids: list[int]) -> None:
-        if not self._own_only() or not ids:
+        others = others_posts(current_user)
+        if others is None or not ids:
             return
-        others = Post.author_id.is_distinct_from(current_user.id)  # NULL author: not theirs
         foreign = db.session.scalar(select(Post.id).where(Post.id.in_(ids), others).limit(1))
         if foreign is not None:
             abort(403)

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, SelectField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from backoffice.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from backoffice.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, set_password
 from backoffice.admin.base import GatedView
 from backoffice.admin.role_labels import role_description, role_label
 from backoffice.extensions import db
@@ -99,7 +99,7 @@ class ProfileView(GatedView):
         form = PasswordForm()
         if not form.validate_on_submit():
             return self._render(_settings_form(bind=False), form, 400)
-        current_user.set_password(form.new_password.data)
+        set_password(current_user, form.new_password.data)
         db.session.commit()  # ends every session of the user (security/sessions.py) ...
         sessions.keep_current(current_user._get_current_object())  # ... but this one
         flash(_("Your password has been changed."), "success")

@@ -4,11 +4,16 @@ A Jinja loop pays for every expression it evaluates (a lookup, a call, an escape
 page evaluates a few hundred per page in its rows alone. Here the template writes what every
 row repeats (checkbox, buttons) once, with :data:`ROW_SLOT` for the row's id, and the rows are
 joined in Python: the id put in, then each cell as Flask-Admin formats it.
+
+:data:`ROW_SLOT` is the one row-id placeholder of list pages: the markup every row repeats
+has it, and so has every URL built once for all rows (``url_for(..., id=ROW_SLOT)``), where
+it reads :data:`ROW_ID` (``links.row_url``, the view and edit links of ``base``).
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -16,6 +21,10 @@ from markupsafe import Markup, escape
 #: Where the template writes a row's id. Unescaped markup: text from users (a search term in
 #: a return URL) reaches the page escaped, so it can never contain this.
 ROW_SLOT = Markup("<row-id>")
+#: ROW_SLOT as a URL spells it, once ``url_for`` has quoted it ("%3Crow-id%3E"). Text from
+#: users in such a URL (a search term in its return URL) is quoted twice ("%253C..."), so it
+#: can never contain this either.
+ROW_ID = quote(ROW_SLOT, safe="")
 
 
 @pass_context

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
-
 from backoffice import search
-from backoffice.admin.paging import LIST_WINDOW_END
+from backoffice.admin.list_paging import list_page
+from backoffice.caches import request_memo
 from backoffice.i18n.lists import join_labels
 
 
@@ -52,7 +51,7 @@ class FullTextSearch:
 
     def search_matches(self, session: Any, term: str, cap: int) -> int | None:
         """Rows matching ``term`` (up to ``cap + 1``), counted once per request and term."""
-        cache = g.setdefault("search_matches", {})
+        cache = request_memo("search matches")
         key = (self.model.__name__, term, cap)
         if key not in cache:
             cache[key] = search.match_count(session, self.model, term, cap)
@@ -69,7 +68,7 @@ class FullTextSearch:
             return search.RARE
         spec = search.SEARCHABLE[self.model.__table__.name]
         rows = self.exact_count() if dialect == "sqlite" else None  # type: ignore[attr-defined]
-        end = g.get(LIST_WINDOW_END)  # None: a count, which walks the whole index
+        end = list_page(self.endpoint).window_end  # None: a count, walking the whole index
         if rows and end and search.probes_cheaply(spec, term):
             needed = -(-rows * end // self.probe_budget)  # ceiling
             if matches < needed < rows and matches > self.match_cap(session):

@@ -161,7 +161,7 @@ class UserView(GatedModelView):
         model.timezone = model.timezone or None
         model.translation_languages = list(model.translation_languages or [])
         if form.password.data:
-            model.set_password(form.password.data)
+            accounts.set_password(model, form.password.data)
         elif is_created:
             raise ValidationError(_("Set a password for the new user."))
         if model.id == current_user.id and not model.has_role("admin"):

@@ -12,8 +12,8 @@ import itertools
 import random
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
-from functools import cache
 
+from backoffice.caches import memoized
 from backoffice.slugs import slugify
 
 #: The most frequent words (in this order); the rest of the vocabulary is made up.
@@ -32,7 +32,7 @@ STATUS_CUM_WEIGHTS = (20, 80, 90, 100)
 SPAN = timedelta(days=730)
 
 
-@cache
+@memoized(8)
 def vocabulary() -> tuple[tuple[str, ...], tuple[float, ...]]:
     """(words, cumulative Zipf weights); the same for every seed."""
     made_up: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from backoffice import atomic_files
 from backoffice.i18n import catalogs
 
 
@@ -151,7 +152,7 @@ def export() -> None:
         if store.ensure(lang) is None:
             continue
         path = files.po_path(lang)
-        catalogs.atomic_write(path, catalogs.po_bytes(merging.export_language(db.session, lang)))
+        atomic_files.write(path, catalogs.po_bytes(merging.export_language(db.session, lang)))
         merging.mark_exported(db.session, lang)
         db.session.commit()
         click.echo(f"Wrote {path}.")

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from backoffice.accounts import AccountError, create_user
+from backoffice.accounts import AccountError, create_user, set_password
 from backoffice.extensions import db
 from backoffice.models import ROLE_NAMES, Role, User
 
@@ -100,7 +100,7 @@ def demo_logins() -> None:
     click.echo("  Demo sign-ins, one per role (shown once):")
     for role, user in accounts.items():
         password = secrets.token_urlsafe(12)
-        user.set_password(password)
+        set_password(user, password)
         user.active = True
         if role == "translator" and not user.translation_languages:
             user.translation_languages = languages

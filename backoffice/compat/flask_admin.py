@@ -4,7 +4,7 @@
   the badges (``admin/menu.py``) and every place that looks a view up by its model.
 - A model view's filters (``_filters``) and its search, filter and sort steps
   (``_apply_search``, ``_apply_filters``, ``_apply_sorting``): our list pages run them on an
-  id query of their own (``admin/paging.py``).
+  id query of their own (``admin/list_paging.py``).
 - An action's title (``_actions_data``): the queue's one-click buttons.
 - Protected hooks, given public names by two mixins (:class:`ModelViewHooks`,
   :class:`FileAdminHooks`), and the edited object a form keeps for ``Unique`` (``_obj``).

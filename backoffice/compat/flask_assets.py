@@ -28,7 +28,7 @@ from typing import Any
 import flask_assets
 from webassets.version import JsonManifest
 
-from backoffice.i18n import atomic
+from backoffice import atomic_files
 
 _upstream = flask_assets._webassets_cmd
 
@@ -56,7 +56,7 @@ class AtomicJsonManifest(JsonManifest):
     def _save_manifest(self) -> None:
         self.manifest = {**_read(self.filename), **self.manifest}
         data = json.dumps(self.manifest, indent=4, sort_keys=True).encode()
-        atomic.write(Path(self.filename), data)
+        atomic_files.write(Path(self.filename), data)
 
 
 def _read(filename: str) -> dict[str, Any]:

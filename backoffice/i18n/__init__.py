@@ -11,10 +11,9 @@ from backoffice.i18n.selectors import html_lang, select_locale, select_timezone,
 def init_app(app: Flask) -> None:
     """Initialise Flask-Babel and register the switch endpoint and template helpers."""
     from backoffice.compat import flask_babel as babel_compat
-    from backoffice.i18n import admin_domain, text
+    from backoffice.i18n import admin_domain, reload, text
     from backoffice.i18n.picker import picker_locale
     from backoffice.i18n.switch import bp, return_path
-    from backoffice.workbench import reload
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     reload.init_app(app)  # saved translations show on the next request, in every process

@@ -8,11 +8,12 @@ from the package's ``.po`` files and owned by us from then on).
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from gettext import c2py
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
-from backoffice.i18n import atomic
+from backoffice import atomic_files
+from backoffice.caches import memoized
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BABEL_DIR = ROOT / "babel"
@@ -51,14 +53,6 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and rename: never half a file.
-
-    The file keeps its mode (a new one gets 0666 less the umask); see :mod:`.atomic`.
-    """
-    atomic.write(path, data)
 
 
 def po_bytes(catalog: Catalog, **options: object) -> bytes:
@@ -121,7 +115,7 @@ def extract_catalog() -> Catalog:
 def extract(template: Path | None = None) -> int:
     """Write ``template`` (default ``babel/messages.pot``); return the number of messages."""
     catalog = extract_catalog()
-    atomic_write(template or TEMPLATE, template_bytes(catalog))
+    atomic_files.write(template or TEMPLATE, template_bytes(catalog))
     return len(catalog)
 
 
@@ -148,10 +142,10 @@ def init(lang: str) -> Path:
         template = read_po(handle)
     catalog = Catalog(locale=lang, project="Backoffice", charset="utf-8")
     catalog.update(template)
-    atomic_write(target, po_bytes(catalog))
+    atomic_files.write(target, po_bytes(catalog))
     admin_source = _flask_admin_po(lang)
     if admin_source is not None:
-        atomic_write(target.with_name("admin.po"), admin_source.read_bytes())
+        atomic_files.write(target.with_name("admin.po"), admin_source.read_bytes())
     return target
 
 
@@ -173,7 +167,7 @@ def update(template: Path | None = None, directory: Path | None = None) -> list[
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=lang)
         update_catalog(catalog, source)
-        atomic_write(path, po_bytes(catalog))
+        atomic_files.write(path, po_bytes(catalog))
         updated.append(lang)
     return updated
 
@@ -190,7 +184,7 @@ def compile_all(directory: Path | None = None) -> list[Path]:
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
         mo_path = po_path.with_suffix(".mo")
-        atomic_write(mo_path, mo_bytes(catalog))
+        atomic_files.write(mo_path, mo_bytes(catalog))
         written.append(mo_path)
     return written
 
@@ -223,7 +217,7 @@ def placeholder_mismatch(
     return lacking, extra
 
 
-@lru_cache(maxsize=64)
+@memoized(64)
 def numbers_by_form(expression: str, nplurals: int) -> tuple[tuple[int, ...], ...]:
     """For each of the ``nplurals`` forms of a ``Plural-Forms`` expression, the sample numbers
     (:data:`PLURAL_SAMPLES`, ascending) that select it; a form no number selects has none."""
@@ -236,7 +230,7 @@ def numbers_by_form(expression: str, nplurals: int) -> tuple[tuple[int, ...], ..
     return tuple(map(tuple, numbers))
 
 
-@lru_cache(maxsize=64)
+@memoized(64)
 def single_number_forms(expression: str, nplurals: int) -> frozenset[int]:
     """The plural forms that exactly one number selects (English "one": only 1).
 
@@ -325,3 +319,22 @@ def check() -> CheckReport:
     for po_path in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.po")):
         report.problems.extend(check_catalog(po_path))
     return report
+
+
+#: What identifies one version of a file (:func:`signature`).
+Signature = tuple[int, int, int]
+
+
+def signature(path: Path) -> Signature | None:
+    """What identifies one version of a file: (mtime_ns, size, inode); None if it is missing."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def entry_key(msgid: str, context: str | None) -> str:
+    """A stable URL-safe id of a message (its context is part of its identity)."""
+    text = msgid if context is None else f"{context}\x04{msgid}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

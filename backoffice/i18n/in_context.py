@@ -5,7 +5,7 @@ each translation served to that request, of our ``messages`` domain and of Flask
 ``admin`` domain, comes back as ``OPEN + id + text + CLOSE``. The marks are Unicode tag
 characters (U+E0000–U+E007F): default-ignorable, so never drawn, and not markup, so HTML
 escaping, attribute quoting and JSON leave them alone. The id is the domain's letter and the
-entry key (``store.entry_key``) spelled in tag characters: a text cached by one request and
+entry key (``catalogs.entry_key``) spelled in tag characters: a text cached by one request and
 shown by another still names its entry. ``static/js/in-context.js`` finds them in the page.
 
 The switch costs one session read per request: when the mode is on, the request's
@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, after_this_request, g, request, session
+from flask import Flask, Response, after_this_request, current_app, g, request, session
 from flask_admin import babel as admin_babel
 from flask_babel import get_domain
 from flask_login import current_user
 
+from backoffice.i18n.catalogs import entry_key
 from backoffice.i18n.lookup import current_locale, wrap_remembered
-from backoffice.workbench import access
-from backoffice.workbench.store import entry_key
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class MarkingTranslations:
     """A translations object whose answers carry marks; records what it was asked.
 
     ``per_request``: what is made from it is never kept for another request
-    (``lookup.per_catalog``), so the mode leaves other readers' cached menus alone."""
+    (``caches.CatalogCache``), so the mode leaves other readers' cached menus alone."""
 
     per_request = True
 
@@ -107,9 +107,12 @@ class MarkingTranslations:
         return getattr(self.real, name)
 
 
-def init_app(app: Flask, admin_url: str) -> None:
-    """Mark the translations of admin pages (under ``admin_url``) for sessions in the mode."""
+def init_app(app: Flask, admin_url: str, may_edit: Callable[[Any, str], bool]) -> None:
+    """Mark the translations of admin pages (under ``admin_url``) for sessions in the mode,
+    whose user ``may_edit(user, lang)`` the page's language (the workbench's rule,
+    ``backoffice.workbench.access.may_edit``, passed in by the admin that installs the mode)."""
     prefix = admin_url.rstrip("/") + "/"
+    app.extensions["in_context_may_edit"] = may_edit
 
     @app.before_request
     def _in_context() -> None:
@@ -130,7 +133,7 @@ def may_use(user: Any = None) -> bool:
     return (
         bool(getattr(user, "is_authenticated", False))
         and locale is not None
-        and (access.may_edit(user, str(locale)))
+        and current_app.extensions["in_context_may_edit"](user, str(locale))
     )
 
 

@@ -12,7 +12,7 @@ They decide nothing themselves: a locale or time zone not chosen yet (or dropped
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask_babel import get_domain, get_locale, get_timezone
@@ -77,16 +77,3 @@ def translations() -> Any:
     state = _state()
     domain = state.__dict__.get("babel_domain") if state is not None else None
     return (domain or get_domain()).get_translations()
-
-
-def per_catalog(memo: dict[Any, tuple[Any, T]], make: Callable[[], T], key: Hashable = ()) -> T:
-    """``make()``'s result kept in ``memo`` per ``key`` and language, for translated text that
-    changes only with them or with a saved translation (which brings a new catalog object)."""
-    catalog = translations()
-    full_key = (key, str(current_locale()))
-    made = memo.get(full_key)
-    if made is None or made[0] is not catalog:
-        made = (catalog, make())
-        if not getattr(catalog, "per_request", False):  # in-context marks: never kept
-            memo[full_key] = made
-    return made[1]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +27,7 @@ from wtforms import SelectField
 from wtforms.validators import ValidationError
 from wtforms.widgets import html_params
 
+from backoffice.caches import memoized
 from backoffice.i18n.timezones import allowed_timezones, is_allowed_timezone
 
 #: The region (first part of a zone name) -> CLDR territory code of its continent.
@@ -65,7 +65,7 @@ def _group_key(zone: str) -> str:
     return region if region in OCEANS else OTHER
 
 
-@lru_cache(maxsize=1)
+@memoized(1)
 def _older_names() -> dict[str, tuple[str, ...]]:
     """Zone -> the other names CLDR may key it by (``America/Cordoba`` for
     ``America/Argentina/Cordoba``)."""
@@ -104,7 +104,7 @@ def _label(locale: Locale, zone: str) -> str:
     return f"{city} ({country})" if country and country != city else city
 
 
-@lru_cache(maxsize=32)
+@memoized(32)
 def zone_labels(locale_name: str) -> dict[str, str]:
     """Every allowed zone -> its name in ``locale_name`` ("Córdoba (Argentinien)")."""
     locale = Locale.parse(locale_name)
@@ -116,7 +116,7 @@ def _sort_key(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=32)
+@memoized(32)
 def _grouped(
     locale_name: str, extra: str | None
 ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
@@ -158,7 +158,7 @@ def _extra(current: str | None) -> str | None:
     return current
 
 
-@lru_cache(maxsize=1)
+@memoized(1)
 def _offered_set() -> frozenset[str]:
     return frozenset(offered_timezones())
 
@@ -207,7 +207,7 @@ def _group_options(current: str | None) -> list[tuple[str, Markup]]:
     ]
 
 
-@lru_cache(maxsize=32)
+@memoized(32)
 def _options_markup(locale_name: str, extra: str | None) -> tuple[tuple[str, Markup], ...]:
     return tuple(
         (key, Markup("").join(_option(zone, name) for zone, name in zones))

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import UTC, datetime
-from functools import cache
 
 import pytz
 from flask_babel import get_timezone
+
+from backoffice.caches import memoized
 
 
 class NonexistentLocalTime(ValueError):
     """A wall-clock time skipped by a daylight-saving change (e.g. 02:30 on a spring night)."""
 
 
-@cache
+@memoized(8)
 def allowed_timezones() -> tuple[str, ...]:
     """Every selectable time zone name, sorted."""
     return tuple(sorted(zoneinfo.available_timezones() & pytz.all_timezones_set))
@@ -30,7 +31,7 @@ def is_allowed_timezone(name: str | None) -> bool:
     return bool(name) and name in _allowed_set()
 
 
-@cache
+@memoized(8)
 def _allowed_set() -> frozenset[str]:
     return frozenset(allowed_timezones())
 

@@ -34,7 +34,7 @@ class TranslationCatalog(db.Model):
 
     lang: Mapped[str] = mapped_column(String(16), primary_key=True)
     #: Every change of an entry of the language adds one; each process compiles a revision
-    #: once and learns of a newer one on its next request (backoffice/workbench/reload.py).
+    #: once and learns of a newer one on its next request (backoffice/i18n/reload.py).
     revision: Mapped[int] = mapped_column(Integer, default=1)
     #: Random, new with every revision: what a process compares (a revision number alone
     #: could repeat if a catalog were deleted and imported again).
@@ -59,7 +59,7 @@ class TranslationEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lang: Mapped[str] = mapped_column(String(16), ForeignKey("catalogs.lang", ondelete="CASCADE"))
-    #: ``store.entry_key(msgid, context)``: stable, URL-safe.
+    #: ``catalogs.entry_key(msgid, context)``: stable, URL-safe.
     key: Mapped[str] = mapped_column(String(32))
     context: Mapped[str | None] = mapped_column(Text)
     msgid: Mapped[str] = mapped_column(Text)

@@ -24,7 +24,6 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
-from flask import g, has_request_context
 from sqlalchemy import BigInteger, Column, String, Table, event, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
@@ -195,7 +194,7 @@ def _create_triggers(metadata: object, connection: Connection, **kw: object) -> 
 def read(session: Session, names: Iterable[str]) -> dict[str, int]:
     """``{name: count}`` for ``names`` (0 for a counter that does not exist yet).
 
-    Within a request, the status counters are read together once per transaction (a page
+    The status counters are read together once per transaction (a page
     shows several: the list's count, the queue tabs, the menu badge, the dashboard's cards);
     a flush or any statement but a SELECT through the session reads them again. (Writing on
     the session's connection directly, bypassing the session, is not seen until the
@@ -233,40 +232,39 @@ def _is_status(name: str) -> bool:
     return any(name.startswith(f"{table}.status.") for table in COUNTED_TABLES)
 
 
-def _status_counters(session: Session) -> dict[str, int] | None:
-    """Every status counter, from this request's memo if the transaction has not written."""
-    if not has_request_context():
-        return None
+def _status_counters(session: Session) -> dict[str, int]:
+    """Every status counter, from the session's memo if the transaction has not written.
+
+    The memo lives in the session's ``info`` (a request's session ends with the request),
+    so the model reads no request state."""
     if isinstance(session, scoped_session):
         session = session()  # the request's own session (the proxy has no get_transaction)
     transaction = session.get_transaction()
-    memo = g.get(_MEMO)
+    memo = session.info.get(_MEMO)
     if memo is not None and transaction is not None and memo[0] is transaction:
         return memo[1]
     rows = session.execute(_STATUS_COUNTERS)
     values = {name: int(n) for name, n in rows}
-    setattr(g, _MEMO, (session.get_transaction(), values))
+    session.info[_MEMO] = (session.get_transaction(), values)
     return values
 
 
 @event.listens_for(Session, "after_flush")
 def _forget_after_flush(session: Session, flush_context: object) -> None:
-    if has_request_context():
-        g.pop(_MEMO, None)
+    session.info.pop(_MEMO, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_after_rollback(session: Session, previous_transaction: object) -> None:
     # A savepoint rolled back keeps the transaction, but not what was written inside it.
-    if has_request_context():
-        g.pop(_MEMO, None)
+    session.info.pop(_MEMO, None)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _forget_after_write(state: ORMExecuteState) -> None:
     # Anything but a SELECT (raw SQL included) may have fired the counting triggers.
-    if not state.is_select and has_request_context():
-        g.pop(_MEMO, None)
+    if not state.is_select:
+        state.session.info.pop(_MEMO, None)
 
 
 def status_key(table: str, status: str) -> str:

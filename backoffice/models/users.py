@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,6 +35,11 @@ class Role(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+#: The password hash method when none is given: Werkzeug's default, and production's. The
+#: app's own (``PASSWORD_HASH_METHOD``) is :func:`backoffice.accounts.password_hash_method`.
+DEFAULT_HASH_METHOD = "scrypt"
 
 
 def new_session_token() -> str:
@@ -92,8 +96,9 @@ class User(UserMixin, db.Model):
     def has_role(self, *names: str) -> bool:
         return bool(self.role_names.intersection(names))
 
-    def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    def set_password(self, password: str, method: str = DEFAULT_HASH_METHOD) -> None:
+        """Keep a hash of ``password``, made with ``method``; the app's code passes the
+        configured one (:func:`backoffice.accounts.set_password`)."""
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:

@@ -8,7 +8,6 @@ known and unknown user names alike, so the answer's timing does not tell them ap
 
 from __future__ import annotations
 
-import functools
 import math
 import secrets
 from typing import NamedTuple
@@ -16,7 +15,6 @@ from typing import NamedTuple
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -34,6 +32,8 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from backoffice.accounts import password_hash_method
+from backoffice.caches import memoized
 from backoffice.extensions import db
 from backoffice.models import User
 from backoffice.models._time import utcnow
@@ -97,10 +97,10 @@ def verify_password(user: User | None, password: str) -> bool:
 
 
 def _hash_method(app: Flask | None = None) -> str:
-    return (app or current_app).config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return password_hash_method(app)
 
 
-@functools.cache
+@memoized(8)
 def _stand_in_hash(method: str) -> str:
     return generate_password_hash(secrets.token_urlsafe(16), method=method)
 

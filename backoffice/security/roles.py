@@ -32,7 +32,7 @@ VIEWS: dict[str, frozenset[str]] = {
 
 #: (view, action or operation) -> roles that may perform it; absent means "as the view".
 ACTIONS: dict[tuple[str, str], frozenset[str]] = {
-    ("posts", "edit_any"): EDITORIAL,  # authors edit and delete only their own posts
+    ("posts", "edit_any"): EDITORIAL,  # others: only their own posts (security/own_posts.py)
     ("comments", "delete"): EDITORIAL,
     ("tags", "delete"): EDITORIAL,
     ("media", "upload"): WRITERS,

@@ -8,10 +8,6 @@ view (``backoffice/admin/translations.py``) only talks to this package:
                     locks, conflict detection, checks, a new revision, the audit entry).
 - :mod:`.sync`      ``sync_language`` (the repository into the database, a three-way merge per
                     entry, :mod:`.merge`) and ``export_language`` (the other way).
-- :mod:`.revisions` which revision of a catalog is current, known by every process cheaply
-                    (SQLite: a read; PostgreSQL: ``LISTEN``/``NOTIFY`` and a poll).
-- :mod:`.reload`    Flask-Babel's domain serving the database's catalogs (:mod:`.compiled`,
-                    once per revision), or the ``.mo`` files for a language not imported yet.
 - :mod:`.checks`    ``check(msgid, msgid_plural, strings, nplurals, form_labels=None) ->
                     CheckResult`` with ``errors`` (blocking) and ``warnings``, whole
                     sentences in the UI language.
@@ -35,4 +31,13 @@ view (``backoffice/admin/translations.py``) only talks to this package:
                     source texts, ``missing(...)`` for the check's warning.
 - :mod:`.consistency` ``inconsistencies(lang)``: one source text, several translations.
 - :mod:`.progress`  ``this_week(langs)`` from the audit; ``changed_since_sync(lang)``.
+
+How a saved translation reaches every page belongs to :mod:`backoffice.i18n`, and the
+workbench imports it from there (i18n never imports the workbench):
+
+- ``i18n.revisions`` which revision of a catalog is current, known by every process cheaply
+                    (SQLite: a read; PostgreSQL: ``LISTEN``/``NOTIFY`` and a poll); a save
+                    calls its ``new_revision``.
+- ``i18n.reload``   Flask-Babel's domain serving the database's catalogs (``i18n.compiled``,
+                    once per revision), or the ``.mo`` files for a language not imported yet.
 """

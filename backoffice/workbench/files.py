@@ -9,8 +9,6 @@ domain: ``<dir>/<lang>/LC_MESSAGES/messages.po``, where ``<dir>`` is the first e
 from __future__ import annotations
 
 import io
-import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +16,12 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from flask import Flask, current_app
 
-from backoffice.i18n import atomic, catalogs
+from backoffice import atomic_files
+from backoffice.caches import FileCache
+from backoffice.i18n import catalogs
+from backoffice.i18n.catalogs import signature  # (memory.py asks files.signature)
 
-Signature = tuple[int, int, int]
-
-_parsed: dict[Path, tuple[Signature, Catalog]] = {}
-_parsed_lock = threading.Lock()
+_parsed: FileCache[Catalog] = FileCache("parsed catalogs", 64)
 
 
 def catalog_dir() -> Path:
@@ -56,8 +54,8 @@ def remove_stale_temporaries(app: Flask) -> list[Path]:
     """Delete the temporary files that killed catalog writes left (run once on start).
 
     Cheap: one directory listing per language and translation directory, and the template's;
-    only names of our temporary files (:func:`backoffice.i18n.atomic.is_temporary`) older
-    than :data:`~backoffice.i18n.atomic.STALE_AFTER`, which no live write still holds.
+    only names of our temporary files (:func:`backoffice.atomic_files.is_temporary`) older
+    than :data:`~backoffice.atomic_files.STALE_AFTER`, which no live write still holds.
     """
     directories = []
     for entry in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";"):
@@ -67,7 +65,7 @@ def remove_stale_temporaries(app: Flask) -> list[Path]:
             directories.extend(root.glob("*/LC_MESSAGES"))
     template = app.config.get("TRANSLATION_TEMPLATE") or catalogs.TEMPLATE
     directories.append(Path(template).parent)
-    return atomic.remove_stale(directories)
+    return atomic_files.remove_stale(directories)
 
 
 def repository_catalog(lang: str) -> Catalog:
@@ -86,15 +84,6 @@ def template_date() -> Any:
     return template_catalog().creation_date
 
 
-def signature(path: Path) -> Signature | None:
-    """What identifies one version of a file: (mtime_ns, size, inode); None if it is missing."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-
-
 def parse(data: bytes, lang: str) -> Catalog:
     """A catalog from ``.po`` bytes (strict: a malformed file raises ``PoFileError``)."""
     return read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
@@ -103,15 +92,8 @@ def parse(data: bytes, lang: str) -> Catalog:
 def read_catalog(lang: str) -> Catalog:
     """The current catalog of ``lang``, parsed once per version of the file. Do not modify it."""
     path = po_path(lang)
-    with _parsed_lock:
-        cached = _parsed.get(path)
     current = signature(path)
-    if cached is not None and cached[0] == current:
-        return cached[1]
-    data = path.read_bytes()
-    catalog = parse(data, lang)
+    if current is None:
+        return parse(path.read_bytes(), lang)  # (no such file: read_bytes says so)
     # The signature taken before reading may be older than the bytes: at worst a re-parse.
-    if current is not None:
-        with _parsed_lock:
-            _parsed[path] = (current, catalog)
-    return catalog
+    return _parsed.get(path, current, lambda: parse(path.read_bytes(), lang))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -29,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from backoffice import audit
+from backoffice.caches import memoized
 from backoffice.extensions import db
 from backoffice.models import GlossaryTerm
 from backoffice.models._time import utcnow
@@ -207,7 +207,7 @@ def delete_term(row: GlossaryTerm, user: Any, base_version: int | None = None) -
 
 
 # -- matching ------------------------------------------------------------------------------
-@lru_cache(maxsize=64)
+@memoized(64)
 def _pattern(terms_: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for every term, longest first (so "blog post" wins over "post")."""
     if not terms_:

@@ -14,19 +14,18 @@ thousand entries is searched in well under a millisecond.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from flask import current_app
 from sqlalchemy import select
 
+from backoffice.caches import FileCache, ProcessCache
 from backoffice.extensions import db
 from backoffice.models.catalog import TranslationEntry
 from backoffice.workbench import files, store
@@ -89,9 +88,9 @@ def admin_po_path(lang: str) -> Path:
     return files.catalog_dir() / lang / "LC_MESSAGES" / "admin.po"
 
 
-_admin: dict[Path, tuple[Any, Catalog]] = {}
-_indexes: dict[tuple[Any, ...], _Index] = {}
-_lock = threading.Lock()
+_admin: FileCache[Catalog] = FileCache("admin.po files", 16)
+#: Per catalog folder, language, revision stamp and admin.po version.
+_indexes: ProcessCache[_Index] = ProcessCache("translation memory", 32)
 
 
 def admin_catalog(lang: str) -> Catalog | None:
@@ -100,15 +99,12 @@ def admin_catalog(lang: str) -> Catalog | None:
     signature = files.signature(path)
     if signature is None:
         return None
-    with _lock:
-        cached = _admin.get(path)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    with _lock:
-        _admin[path] = (signature, catalog)
-    return catalog
+
+    def parse() -> Catalog:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=lang)
+
+    return _admin.get(path, signature, parse)
 
 
 def admin_candidates(lang: str) -> list[Candidate]:
@@ -151,21 +147,16 @@ def index(lang: str) -> _Index:
     stamp = catalog.stamp if catalog is not None else ""
     cache_key = (current_app.config["BABEL_TRANSLATION_DIRECTORIES"], lang, stamp,
                  files.signature(admin_po_path(lang)))  # fmt: skip
-    with _lock:
-        cached = _indexes.get(cache_key)
-    if cached is not None:
-        return cached
-    candidates = our_candidates(store.entries(lang)) + admin_candidates(lang)
-    inverted: dict[str, list[int]] = {}
-    for number, candidate in enumerate(candidates):
-        for word in words(candidate.source):
-            inverted.setdefault(word, []).append(number)
-    built = _Index(candidates, inverted)
-    with _lock:
-        if len(_indexes) > 32:
-            _indexes.clear()
-        _indexes[cache_key] = built
-    return built
+
+    def build() -> _Index:
+        candidates = our_candidates(store.entries(lang)) + admin_candidates(lang)
+        inverted: dict[str, list[int]] = {}
+        for number, candidate in enumerate(candidates):
+            for word in words(candidate.source):
+                inverted.setdefault(word, []).append(number)
+        return _Index(candidates, inverted)
+
+    return _indexes.get(cache_key, build)
 
 
 def similar(

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 from babel.core import Locale
 from flask_babel import lazy_pgettext
 
+from backoffice.caches import memoized
 from backoffice.i18n import catalogs
 from backoffice.workbench import files
 
@@ -49,7 +49,7 @@ def forms(lang: str) -> list[PluralForm]:
     ]
 
 
-@lru_cache(maxsize=64)
+@memoized(64)
 def analyse(
     lang: str, nplurals: int, expression: str
 ) -> tuple[tuple[int, str, tuple[int, ...]], ...]:

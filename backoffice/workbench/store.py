@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,13 +35,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from backoffice import audit
+from backoffice.caches import ProcessCache
 from backoffice.database import write_lock
 from backoffice.extensions import db
-from backoffice.i18n import catalogs
+from backoffice.i18n import catalogs, revisions
+from backoffice.i18n.catalogs import entry_key
 from backoffice.models import AuditEntry, User
 from backoffice.models._time import utcnow
 from backoffice.models.catalog import TranslationCatalog, TranslationEntry
-from backoffice.workbench import checks, files, glossary, limits, plurals, revisions
+from backoffice.workbench import checks, files, glossary, limits, plurals
 from backoffice.workbench.merge import Version
 
 __all__ = [
@@ -111,12 +112,6 @@ class CheckFailed(Exception):
 
 class UnknownEntry(LookupError):
     """No entry with this key in this language's catalog."""
-
-
-def entry_key(msgid: str, context: str | None) -> str:
-    """A stable URL-safe id of a message (its context is part of its identity)."""
-    text = msgid if context is None else f"{context}\x04{msgid}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 def version_of(strings: Sequence[str], fuzzy: bool) -> str:
@@ -194,8 +189,8 @@ def _in_a_transaction() -> None:
         db.session.connection(execution_options={"isolation_level": isolation})
 
 
-_entries_cache: dict[tuple[str, str], list[Entry]] = {}
-_entries_lock = threading.Lock()
+#: Entries per language and catalog revision (its stamp): a new revision, a new key.
+_entries_cache: ProcessCache[list[Entry]] = ProcessCache("catalog entries", 64)
 
 
 def entries(lang: str) -> list[Entry]:
@@ -203,22 +198,16 @@ def entries(lang: str) -> list[Entry]:
     catalog = ensure(lang)
     if catalog is None:
         return []
-    cache_key = (lang, catalog.stamp)
-    with _entries_lock:
-        cached = _entries_cache.get(cache_key)
-    if cached is not None:
-        return list(cached)
-    rows = db.session.scalars(
-        select(TranslationEntry)
-        .where(TranslationEntry.lang == lang, TranslationEntry.obsolete.is_(False))
-        .order_by(TranslationEntry.position, TranslationEntry.id)
-    )
-    result = [to_entry(row) for row in rows]
-    with _entries_lock:
-        if len(_entries_cache) > 64:
-            _entries_cache.clear()
-        _entries_cache[cache_key] = result
-    return list(result)
+
+    def read() -> list[Entry]:
+        rows = db.session.scalars(
+            select(TranslationEntry)
+            .where(TranslationEntry.lang == lang, TranslationEntry.obsolete.is_(False))
+            .order_by(TranslationEntry.position, TranslationEntry.id)
+        )
+        return [to_entry(row) for row in rows]
+
+    return list(_entries_cache.get((lang, catalog.stamp), read))
 
 
 def get_entry(lang: str, key: str) -> Entry | None:

@@ -27,9 +27,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backoffice.database import write_lock
+from backoffice.i18n import revisions
 from backoffice.models._time import utcnow
 from backoffice.models.catalog import TranslationCatalog, TranslationEntry
-from backoffice.workbench import revisions
 from backoffice.workbench.merge import Outcome, Version, merge
 
 #: The audit action of an entry the sync changed (the translator's saves are "translate").

@@ -1,7 +1,8 @@
-"""Replace a catalog file whole, keep its mode, and leave no temporary file behind.
+"""Replace a file whole, keep its mode, and leave no temporary file behind.
 
-Every catalog write goes through here: the workbench's saves and uploads, "update from code"
-and ``flask translate`` (extract, init, update, compile).
+The one atomic write of the app. Every catalog write goes through here (the workbench's
+exports, "update from code" and ``flask translate``: extract, init, update, compile), and so
+does the asset manifest (``compat.flask_assets.AtomicJsonManifest``).
 
 - The new contents go to a temporary file beside the target, named
   ``.<name>.backoffice-tmp-<16 hex digits>``, synced, then renamed over the target: a reader

@@ -1,5 +1,5 @@
 """A language's catalog in the database, compiled for gettext (once per revision a process
-sees, backoffice/workbench/reload.py)."""
+sees, backoffice/i18n/reload.py)."""
 
 from __future__ import annotations
 

@@ -26,8 +26,8 @@ from flask import Flask, current_app, has_app_context
 from flask_babel import Domain, get_locale
 
 from backoffice.extensions import babel, db
+from backoffice.i18n.catalogs import signature
 from backoffice.i18n.lookup import remembered
-from backoffice.workbench.files import signature
 
 # Caches of directory sets / languages no longer asked for are dropped beyond this.
 MAX_GENERATIONS = 64
@@ -52,7 +52,7 @@ class ReloadingDomain(Domain):
         if locale is not None and has_app_context():
             lang = str(locale)
             if lang != current_app.config.get("BABEL_DEFAULT_LOCALE", "en"):
-                from backoffice.workbench import revisions
+                from backoffice.i18n import revisions
 
                 stamp = revisions.current(db.session, lang)
                 if stamp is not None:
@@ -65,7 +65,7 @@ class ReloadingDomain(Domain):
         compiled = self._compiled.get((lang, stamp))
         if compiled is not None:
             return compiled
-        from backoffice.workbench import compiled as compiler
+        from backoffice.i18n import compiled as compiler
 
         translations = compiler.translations(lang)
         with self._lock:

@@ -1,7 +1,7 @@
 """Which revision of each language's catalog is current, known cheaply by every process.
 
 Every change of a catalog in the database adds one to its ``catalogs.revision``. A process
-compiles each revision once (backoffice/workbench/reload.py) and must learn of a newer one on
+compiles each revision once (backoffice/i18n/reload.py) and must learn of a newer one on
 its next request, whichever instance made it:
 
 - SQLite (one machine): the revision is read from the database once per request and
