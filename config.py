@@ -76,7 +76,7 @@ class Config:
 
     DEBUG_TB_ENABLED = False
     DEBUG_TB_INTERCEPT_REDIRECTS = False
-    # The toolbar (and its own pages) only for clients on this machine; see backoffice/devtools.py.
+    # The toolbar (and its own pages) only for clients on this machine (backoffice/web/devtools.py).
     DEBUG_TB_HOSTS = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
     # create_app refuses to start when this is set and SECRET_KEY is missing or a placeholder.
     REQUIRE_SECRET_KEY = False
@@ -119,7 +119,7 @@ class ProductionConfig(Config):
     # `flask users demo-logins` would give known accounts a password: not on a real site.
     DEMO_LOGINS_ALLOWED = False
     REQUIRE_SECRET_KEY = True
-    # create_app refuses to serve without the files a deploy builds (backoffice/deploy.py).
+    # create_app refuses to serve without the files a deploy builds (backoffice/web/deploy.py).
     REQUIRE_BUILT_FILES = True
 
 

@@ -25,10 +25,13 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     app.config.update(overrides)
     _check_config(app)
 
-    from backoffice import admin, assets, audit, blog, cli, database, errors, i18n, media, security
-    from backoffice.deploy import check_built
-    from backoffice.devtools import init_toolbar
+    from backoffice import admin, blog, cli, i18n, media, security
+    from backoffice.core import database
+    from backoffice.domain import audit
     from backoffice.extensions import db, migrate
+    from backoffice.web import assets, errors
+    from backoffice.web.deploy import check_built
+    from backoffice.web.devtools import init_toolbar
     from backoffice.workbench.files import remove_stale_temporaries
 
     database.init_app(app)
@@ -55,7 +58,7 @@ def _check_config(app: Flask) -> None:
     # Development only: production must be given its key (the same on every worker).
     dev_key = app.config.get("DEV_SECRET_KEY_FILE") and not app.config["REQUIRE_SECRET_KEY"]
     if dev_key and not app.config.get("SECRET_KEY"):
-        from backoffice.devtools import dev_secret_key
+        from backoffice.web.devtools import dev_secret_key
 
         key_file = Path(app.instance_path) / app.config["DEV_SECRET_KEY_FILE"]
         app.config["SECRET_KEY"] = dev_secret_key(key_file)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event  # noqa: E402
 
 from backoffice import create_app  # noqa: E402
-from backoffice.accounts import create_user  # noqa: E402
+from backoffice.domain.accounts import create_user  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
 from backoffice.i18n import revisions  # noqa: E402
 from backoffice.models import TranslationEntry  # noqa: E402

@@ -28,7 +28,7 @@ from flask import Flask  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 
 from backoffice import create_app  # noqa: E402
-from backoffice.accounts import create_user, ensure_roles  # noqa: E402
+from backoffice.domain.accounts import create_user, ensure_roles  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
 from bench.measure import percentile  # noqa: E402
 

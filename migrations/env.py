@@ -40,7 +40,7 @@ target_db = current_app.extensions["migrate"].db
 
 def include_name(name, type_, parent_names):
     """Leave the full-text search machinery (beside the models) out of autogenerate."""
-    from backoffice.search import outside_the_models
+    from backoffice.domain.search import outside_the_models
 
     return outside_the_models(name, type_, parent_names)
 

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from backoffice import create_app  # noqa: E402
-from backoffice.accounts import create_user  # noqa: E402
+from backoffice.domain.accounts import create_user  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
 from backoffice.i18n import catalogs  # noqa: E402
 from backoffice.workbench import glossary, store  # noqa: E402

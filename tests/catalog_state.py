@@ -19,7 +19,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from backoffice import create_app
-from backoffice.accounts import ensure_roles
+from backoffice.domain.accounts import ensure_roles
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, TranslationCatalog, TranslationEntry
 from backoffice.workbench import files

@@ -27,9 +27,10 @@ from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from backoffice import caches, create_app
-from backoffice.accounts import create_user, ensure_roles
+from backoffice import create_app
 from backoffice.compat.flask_admin import admin_views
+from backoffice.core import caches
+from backoffice.domain.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 from backoffice.i18n import catalogs, revisions
 from backoffice.models import User
@@ -238,7 +239,7 @@ def app(
 
     Building an app costs more than most tests, so tests with the same ``app_config`` share
     one (built on first use): its database is emptied, its media folder cleared, its caches
-    (``backoffice.caches``) emptied, and whatever a test changed in its config, request hooks
+    (``backoffice.core.caches``) emptied, and whatever a test changed in its config, request hooks
     or admin views put back, before the next test. A test that adds routes is marked
     ``fresh_app``."""
     key = _shared_key(request, tmp_path_factory.getbasetemp(), app_config)

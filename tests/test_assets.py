@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_i18n_pages import admin_pages, seed_one_of_everything, sign_in
 
-from backoffice.assets import admin_static_url
+from backoffice.web.assets import admin_static_url
 
 
 def test_pages_link_hashed_minified_bundles(client):

@@ -9,7 +9,7 @@ import pytest
 from conftest import browser_tab, serving
 
 from backoffice import create_app
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Post
 

@@ -37,7 +37,7 @@ from test_browser_every_word import (
 from test_translations_view import PENDING, blank
 
 from backoffice import create_app
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag, TranslationEntry
 

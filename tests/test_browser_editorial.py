@@ -16,10 +16,10 @@ from sqlalchemy import select
 from test_browser import ARTIFACTS, page, sign_in  # noqa: F401 (page: a fixture)
 
 from backoffice import create_app
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
+from backoffice.domain.moderation import set_comment_status
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, User
-from backoffice.moderation import set_comment_status
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser password"

@@ -37,7 +37,7 @@ from test_i18n_pages import admin_pages as every_admin_page
 from test_i18n_pages import matchers_for, workbench_pages
 
 from backoffice import create_app
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.i18n.catalogs import TRANSLATIONS
 from backoffice.models import Comment, Post, Reminder, Tag

@@ -21,7 +21,7 @@ from test_browser import page, sign_in  # noqa: F401 (page: a fixture)
 from test_i18n_pages import admin_pages, seed_one_of_everything
 
 from backoffice import create_app
-from backoffice.accounts import create_user, ensure_roles
+from backoffice.domain.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 from backoffice.workbench import store
 

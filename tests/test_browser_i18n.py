@@ -14,7 +14,7 @@ from conftest import browser_tab, serving
 from test_browser import ARTIFACTS, sign_in
 
 from backoffice import create_app
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag
 from backoffice.models._time import utcnow

@@ -19,7 +19,7 @@ from conftest import browser_tab, serving
 from test_browser import sign_in
 from test_i18n_pages import admin_pages, seed_one_of_everything
 
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Post
 from backoffice.workbench import store

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from conftest import browser_tab, serving
 
 from backoffice import create_app
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.i18n import catalogs
 from backoffice.models import User

@@ -15,7 +15,7 @@ from conftest import browser_tab, serving
 from test_browser import ARTIFACTS, sign_in
 from test_translations_view import PENDING, blank
 
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
 

@@ -17,7 +17,7 @@ from conftest import browser_tab, serving
 from test_browser import sign_in
 from test_translations_view import blank
 
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.workbench import glossary, store
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from backoffice import caches
-from backoffice.caches import CatalogCache, FileCache, ProcessCache, memoized, request_memo
+from backoffice.core import caches
+from backoffice.core.caches import CatalogCache, FileCache, ProcessCache, memoized, request_memo
 from backoffice.i18n.lookup import current_locale
 
 PACKAGE = Path(__file__).resolve().parent.parent / "backoffice"
@@ -78,7 +78,7 @@ def test_clear_all_empties_every_cache_of_the_process():
 
 
 def test_no_module_keeps_a_cache_of_its_own():
-    """Caches are made with backoffice.caches: no ``functools.lru_cache``/``cache`` and no
+    """Caches are made with backoffice.core.caches: no ``functools.lru_cache``/``cache`` and no
     ``flask.g.setdefault`` memo elsewhere in the package."""
     found = []
     for path in PACKAGE.rglob("*.py"):

@@ -17,8 +17,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-from backoffice import atomic_files as atomic
 from backoffice import create_app
+from backoffice.core import atomic_files as atomic
 from backoffice.i18n import catalogs
 
 
@@ -249,7 +249,7 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(tmp_path, monkeypatch, 
 KILLED_WRITER = """
 import os, sys, time
 from pathlib import Path
-from backoffice import atomic_files as atomic
+from backoffice.core import atomic_files as atomic
 
 def stuck(fd):
     print("writing", flush=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from backoffice.domain.search import matching
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Reminder, Tag, User
-from backoffice.search import matching
 
 
 def test_users_create_reads_the_password_from_stdin(runner):
@@ -143,7 +143,7 @@ def test_translate_init_refuses_an_unknown_language_in_one_line(runner):
 
 
 def test_users_create_refuses_what_the_user_form_refuses(runner, client, login_as, csrf):
-    """The CLI and the admin's user form apply the same rules (backoffice.accounts)."""
+    """The CLI and the admin's user form apply the same rules (backoffice.domain.accounts)."""
     login_as("admin")
     cases = [
         ({"email": "notanemail"}, "Enter a valid e-mail address."),

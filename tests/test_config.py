@@ -10,7 +10,7 @@ import stat
 import pytest
 
 from backoffice import create_app
-from backoffice.devtools import redact
+from backoffice.web.devtools import redact
 from config import DevelopmentConfig, ProductionConfig, TestingConfig, select_config
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from backoffice.admin.chart import Series, bar_chart, nice_scale
 from backoffice.admin.links import filtered_list_url, find_view
 from backoffice.compat.flask_admin import view_filters
-from backoffice.dashboard_stats import fill_months, month_bucket, month_key, month_starts
+from backoffice.domain.dashboard_stats import fill_months, month_bucket, month_key, month_starts
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, Comment, Post, Tag, User
 from backoffice.models._time import utcnow

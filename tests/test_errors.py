@@ -79,7 +79,7 @@ def test_without_the_layout_the_500_page_is_still_ours(client, failing_views, mo
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("the layout needs the database")
 
-    monkeypatch.setattr("backoffice.errors.render_template", broken)
+    monkeypatch.setattr("backoffice.web.errors.render_template", broken)
     response = client.get("/_test/fails", headers={"Accept-Language": "de"})
     assert response.status_code == 500
     assert "<h1>Etwas ist schiefgelaufen (500)</h1>" in response.get_data(as_text=True)

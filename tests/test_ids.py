@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backoffice.ids import MAX_ID, parse_id, parse_ids
+from backoffice.core.ids import MAX_ID, parse_id, parse_ids
 
 
 @pytest.mark.parametrize(

@@ -172,7 +172,7 @@ def test_another_session_sees_no_mode_at_the_same_time(app, client, translating,
     from conftest import PASSWORD
 
     # A second translator of German, with the same roles (the menu is cached per roles).
-    from backoffice.accounts import create_user
+    from backoffice.domain.accounts import create_user
 
     colleague = create_user(db.session, "grete", PASSWORD, ["translator"])
     colleague.translation_languages = ["de"]

@@ -8,9 +8,9 @@ import pytest
 from conftest import IS_SQLITE
 from sqlalchemy import func, select, text
 
+from backoffice.domain.search import matching
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag, post_tags
-from backoffice.search import matching
 
 
 @pytest.fixture

@@ -976,7 +976,7 @@ def test_the_editor_endpoints_follow_the_roles_table(
 def test_two_instances_share_the_library_in_one_bucket(tmp_path, s3_media_config):
     # Two app instances with their own disks (and one database): what one stores, the other
     # serves and offers, and neither replaces the other's file of the same name.
-    from backoffice.accounts import create_user
+    from backoffice.domain.accounts import create_user
     from backoffice.extensions import db
 
     database = f"sqlite:///{tmp_path / 'shared.db'}"

@@ -12,9 +12,9 @@ from flask_migrate import upgrade
 from sqlalchemy import select, text
 
 from backoffice import create_app
+from backoffice.domain.search import matching, outside_the_models
 from backoffice.extensions import db
 from backoffice.models import Post, Role
-from backoffice.search import matching, outside_the_models
 
 
 def _differences() -> list:

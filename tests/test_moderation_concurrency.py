@@ -32,10 +32,10 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from backoffice import create_app
-from backoffice.accounts import create_user, ensure_roles
+from backoffice.domain.accounts import create_user, ensure_roles
+from backoffice.domain.moderation import parse_seen, set_comment_status, undo_batch
 from backoffice.extensions import db
 from backoffice.models import COMMENT_STATUSES, AuditEntry, Comment, Post, User, counts
-from backoffice.moderation import parse_seen, set_comment_status, undo_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFLICT = "changed by someone else since you saw"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from backoffice.domain.sanitize import clean_html
 from backoffice.extensions import db
 from backoffice.models import Post
-from backoffice.sanitize import clean_html
 
 
 @pytest.mark.parametrize(

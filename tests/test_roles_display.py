@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from backoffice.accounts import ROLE_DESCRIPTIONS
 from backoffice.admin.audit_fields import field_value
 from backoffice.admin.role_labels import ROLE_DESCRIPTION_TEXTS, ROLE_LABELS
+from backoffice.domain.accounts import ROLE_DESCRIPTIONS
 from backoffice.extensions import db
 from backoffice.models import ROLE_NAMES, Role
 

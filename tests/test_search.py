@@ -8,12 +8,10 @@ import pytest
 from conftest import IS_SQLITE
 from sqlalchemy import select
 
-from backoffice import search
 from backoffice.admin.links import filter_key, find_view
 from backoffice.admin.posts import StatusFilter
-from backoffice.extensions import db
-from backoffice.models import Comment, Post, Tag, User
-from backoffice.search import (
+from backoffice.domain import search
+from backoffice.domain.search import (
     COMMENTS,
     COMMON,
     POSTS,
@@ -24,6 +22,8 @@ from backoffice.search import (
     probes_cheaply,
     words,
 )
+from backoffice.extensions import db
+from backoffice.models import Comment, Post, Tag, User
 
 HOSTILE_TERMS = [
     '"', '""', "'", "*", "**", "NEAR(", "NEAR(a b", "AND", "OR", "NOT", "a AND", "-x", "+x",

@@ -13,7 +13,7 @@ from conftest import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
 from sqlalchemy import func, select
 
 from backoffice import create_app
-from backoffice.accounts import create_user, ensure_roles
+from backoffice.domain.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Throttle
 from backoffice.security import auth, browsers, throttle

@@ -67,7 +67,7 @@ def test_an_upgrade_from_file_catalogs_keeps_every_saved_translation(tmp_path, s
     python(
         f"""
         from backoffice import create_app
-        from backoffice.accounts import create_user
+        from backoffice.accounts import create_user  # where that commit had it
         from backoffice.extensions import db
         from backoffice.workbench import store
 

@@ -29,7 +29,7 @@ from conftest import DATABASE_URL, IS_SQLITE, PASSWORD
 from sqlalchemy import create_engine, text
 
 from backoffice import create_app
-from backoffice.accounts import create_user, ensure_roles
+from backoffice.domain.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,8 +14,8 @@ from babel.messages.catalog import Catalog
 from catalog_state import instance, shared_database
 from conftest import IS_SQLITE
 
-from backoffice import atomic_files
-from backoffice.accounts import create_user
+from backoffice.core import atomic_files
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.i18n import catalogs, compiled, revisions
 from backoffice.models import TranslationCatalog

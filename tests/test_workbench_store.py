@@ -21,7 +21,7 @@ from catalog_state import (
 )
 from sqlalchemy import event, select
 
-from backoffice.accounts import create_user
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.i18n import compiled, revisions
 from backoffice.models import TranslationCatalog, TranslationEntry

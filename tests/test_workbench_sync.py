@@ -25,8 +25,8 @@ from catalog_state import (
     translation_rows,
 )
 
-from backoffice import atomic_files as atomic
-from backoffice.accounts import create_user
+from backoffice.core import atomic_files as atomic
+from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.i18n import catalogs
 from backoffice.models import TranslationCatalog

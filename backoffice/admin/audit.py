@@ -18,8 +18,8 @@ from backoffice.admin.base import GatedModelView
 from backoffice.admin.filters import DateTimeBetween, DateTimeGreater, DateTimeSmaller
 from backoffice.admin.formatting import datetime_formatter
 from backoffice.admin.links import view_for_model
+from backoffice.core.ids import parse_ids
 from backoffice.extensions import db
-from backoffice.ids import parse_ids
 from backoffice.models import AuditEntry, User
 
 ACTION_CHOICES = list(audit_text.ACTION_LABELS.items())

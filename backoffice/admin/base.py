@@ -29,11 +29,11 @@ from backoffice.admin.list_paging import FastListMixin
 from backoffice.admin.pager_links import pager_links
 from backoffice.admin.rows import ROW_ID, ROW_SLOT, render_rows
 from backoffice.admin.search import search_placeholder
-from backoffice.caches import CatalogCache, request_memo
 from backoffice.compat.flask_admin import remember_edited_object
+from backoffice.core.caches import CatalogCache, request_memo
+from backoffice.core.ids import parse_id, parse_ids
 from backoffice.extensions import db
 from backoffice.i18n.text import InertText
-from backoffice.ids import parse_id, parse_ids
 from backoffice.security.redirects import current_path
 from backoffice.security.roles import can
 

@@ -1,7 +1,7 @@
 """Comments: the moderation queue.
 
 The list opens on pending comments; tabs per status show their counts. Bulk and per-row
-actions go through :mod:`backoffice.moderation`, and the last bulk change can be undone.
+actions go through :mod:`backoffice.domain.moderation`, and the last bulk change can be undone.
 
 Every change is compare-and-set: the list page sends, with any action, the status each of its
 rows had when it was shown (hidden ``seen`` field: ``id:status,…``), the edit form the
@@ -34,17 +34,17 @@ from backoffice.admin.links import row_url
 from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
 from backoffice.compat.flask_admin import action_title
-from backoffice.extensions import db
-from backoffice.ids import parse_id
-from backoffice.models import COMMENT_STATUSES, Comment, Post, User, counts
-from backoffice.models._time import utcnow
-from backoffice.moderation import (
+from backoffice.core.ids import parse_id
+from backoffice.domain.moderation import (
     lock_comment,
     parse_seen,
     set_comment_status,
     status_counts,
     undo_batch,
 )
+from backoffice.extensions import db
+from backoffice.models import COMMENT_STATUSES, Comment, Post, User, counts
+from backoffice.models._time import utcnow
 from backoffice.security.roles import can
 
 COMMENT_STATUS_CHOICES = [(status, STATUS_LABELS[status]) for status in COMMENT_STATUSES]

@@ -22,11 +22,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from backoffice import dashboard_stats as stats
 from backoffice.admin.audit_text import describe
 from backoffice.admin.base import GatedIndexView
 from backoffice.admin.chart import Chart, Series, bar_chart
 from backoffice.admin.links import filtered_list_url
+from backoffice.domain import dashboard_stats as stats
 from backoffice.extensions import db
 from backoffice.i18n.selectors import text_direction
 from backoffice.models import AuditEntry, Post, Tag, User, counts

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from babel import Locale, dates
-from backoffice.caches import CatalogCache, memoized
+from backoffice.core.caches import CatalogCache, memoized
 from backoffice.i18n.lookup import current_locale, current_timezone
 
 STATUS_LABELS = {

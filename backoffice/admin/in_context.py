@@ -24,13 +24,13 @@ from werkzeug.wrappers import Response
 from backoffice.admin.base import GatedView
 from backoffice.admin.formatting import format_stored_datetime
 from backoffice.admin.translation_forms import history_rows, plural_labels
-from backoffice.assets import bundle_urls
-from backoffice.caches import ProcessCache
+from backoffice.core.caches import ProcessCache
 from backoffice.i18n import catalogs
 from backoffice.i18n import in_context as marks
 from backoffice.i18n.lookup import current_locale
 from backoffice.security.redirects import current_path, safe_next
 from backoffice.security.roles import can
+from backoffice.web.assets import bundle_urls
 from backoffice.workbench import access, checks, plurals, store
 
 #: How many saved changes the panel shows (the workbench's editor shows them all).

@@ -18,8 +18,8 @@ from flask_admin.model.filters import BaseFilter
 from sqlalchemy import inspect
 
 from backoffice.admin.rows import ROW_ID
-from backoffice.caches import ProcessCache, request_memo
 from backoffice.compat.flask_admin import admin_views, view_filters
+from backoffice.core.caches import ProcessCache, request_memo
 
 #: A filter class, or its operation's English name ("equals", "between").
 Operation = type[BaseFilter] | str

@@ -58,12 +58,12 @@ from sqlalchemy import Column, Select, func, inspect, literal, select, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
-from backoffice.caches import request_memo
 from backoffice.compat import flask_admin
 from backoffice.compat.flask_admin import ModelViewHooks
 from backoffice.compat.sqlalchemy import loader_options, order_by_clauses
-from backoffice.database import numbered
-from backoffice.ids import parse_id
+from backoffice.core.caches import request_memo
+from backoffice.core.database import numbered
+from backoffice.core.ids import parse_id
 
 #: Filtered and searched lists are counted up to this many rows.
 COUNT_CAP = 10_000

@@ -29,10 +29,10 @@ from wtforms.validators import InputRequired, ValidationError
 
 from backoffice.admin.base import AdminForm, RoleGated
 from backoffice.compat.flask_admin import FileAdminHooks
-from backoffice.errors import CSRF_MESSAGE
 from backoffice.extensions import csrf, login_manager
 from backoffice.media import files
 from backoffice.media.storage import MediaStorage
+from backoffice.web.errors import CSRF_MESSAGE
 
 #: View method -> the operation it performs in the roles table (``("media", operation)``).
 OPERATIONS = {

@@ -14,8 +14,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from backoffice.caches import CatalogCache
 from backoffice.compat.flask_admin import menu_children, menu_view, walk_menu
+from backoffice.core.caches import CatalogCache
 
 #: Flask-Admin's macro library with the menu.
 LAYOUT = "admin/layout.html"

@@ -28,10 +28,11 @@ from backoffice.admin.formatting import datetime_formatter, format_count, status
 from backoffice.admin.links import list_url, row_url
 from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
+from backoffice.domain.sanitize import clean_html
+from backoffice.domain.slugs import slugify, unique_slug
 from backoffice.extensions import db
 from backoffice.models import POST_STATUSES, Comment, Post, Tag, User, counts, post_tags
 from backoffice.models._time import utcnow
-from backoffice.sanitize import clean_html
 from backoffice.security.own_posts import (
     may_edit_post,
     others_posts,
@@ -39,7 +40,6 @@ from backoffice.security.own_posts import (
     visible_posts,
 )
 from backoffice.security.roles import can
-from backoffice.slugs import slugify, unique_slug
 
 POST_STATUS_CHOICES = [("draft", _l("Draft")), ("published", _l("Published"))]
 

@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, SelectField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from backoffice.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, set_password
 from backoffice.admin.base import GatedView
 from backoffice.admin.role_labels import role_description, role_label
+from backoffice.domain.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, set_password
 from backoffice.extensions import db
 from backoffice.i18n.timezone_names import TimezoneSelectField
 from backoffice.security import sessions

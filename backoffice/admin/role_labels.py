@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from backoffice.accounts import ROLE_DESCRIPTIONS
+from backoffice.domain.accounts import ROLE_DESCRIPTIONS
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),

@@ -1,17 +1,17 @@
-"""The list views' search box, answered by the full-text index (:mod:`backoffice.search`)."""
+"""The list views' search box, answered by the full-text index (:mod:`backoffice.domain.search`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from backoffice import search
 from backoffice.admin.list_paging import list_page
-from backoffice.caches import request_memo
+from backoffice.core.caches import request_memo
+from backoffice.domain import search
 from backoffice.i18n.lists import join_labels
 
 
 class FullTextSearch:
-    """Mixin for a ModelView whose model is in :data:`backoffice.search.SEARCHABLE`.
+    """Mixin for a ModelView whose model is in :data:`backoffice.domain.search.SEARCHABLE`.
 
     Replaces Flask-Admin's ``ILIKE '%word%'`` per column (a scan of the whole table) with one
     indexed condition on the list query and on its count query, so filters, sorting and

@@ -19,10 +19,10 @@ from wtforms.validators import ValidationError
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.links import list_url
 from backoffice.admin.posts import TagFilter
+from backoffice.core.ids import parse_id, parse_ids
+from backoffice.domain.tags import merge_tags, plan_merge
 from backoffice.extensions import db
-from backoffice.ids import parse_id, parse_ids
 from backoffice.models import Tag
-from backoffice.tags import merge_tags, plan_merge
 
 #: More tags than this in one merge is a mistake, not a merge.
 MAX_MERGE = 100

@@ -13,7 +13,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from backoffice.ids import parse_id
+from backoffice.core.ids import parse_id
 
 STATES = ("all", "untranslated", "fuzzy", "translated")
 PAGE_SIZE = 25

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from backoffice.admin.translation_forms import GlossaryForm
-from backoffice.ids import parse_id
+from backoffice.core.ids import parse_id
 from backoffice.workbench import access, consistency, glossary, memory, progress, store
 
 

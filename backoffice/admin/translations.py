@@ -29,7 +29,7 @@ from backoffice.admin.translation_forms import (
     select,
 )
 from backoffice.admin.translation_tools import WorkbenchToolsMixin, editor_tools
-from backoffice.ids import parse_id
+from backoffice.core.ids import parse_id
 from backoffice.workbench import access, plurals, store, transfer, update
 
 Rendered = str | tuple[str, int]

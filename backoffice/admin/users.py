@@ -12,10 +12,10 @@ from flask_login import current_user
 from wtforms import PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import Optional, ValidationError
 
-from backoffice import accounts
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.formatting import datetime_formatter
 from backoffice.admin.role_labels import role_choices, role_description, role_label
+from backoffice.domain import accounts
 from backoffice.i18n.lists import join_labels
 from backoffice.i18n.timezone_names import TimezoneSelectField
 from backoffice.security import sessions
@@ -61,7 +61,7 @@ def _roles_formatter(view: Any, context: Any, model: Any, name: str) -> str:
 
 
 def _account_rule(clean: Any) -> Any:
-    """A form validator applying one of the account rules of :mod:`backoffice.accounts` (the
+    """A form validator applying one of the account rules of :mod:`backoffice.domain.accounts` (the
     same rules as ``flask users create``)."""
 
     def check(form: Any, field: Any) -> None:

@@ -112,7 +112,7 @@ def init_app(app: Flask) -> None:
     """Register the blog and the ``sanitize`` filter (bodies are cleaned again on output)."""
     from markupsafe import Markup
 
-    from backoffice.sanitize import clean_html
+    from backoffice.domain.sanitize import clean_html
 
     app.jinja_env.filters["sanitize"] = lambda html: Markup(clean_html(html))
     app.register_blueprint(bp)

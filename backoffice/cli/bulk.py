@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
+from backoffice.domain.search import SEARCHABLE
 from backoffice.models import counts
-from backoffice.search import SEARCHABLE
 
 CHUNK = 20_000
 #: SQLite settings for the load only (restored afterwards): no fsync, journal in memory,
@@ -80,7 +80,7 @@ def vacuum_analyze(engine: Engine, tables: Sequence[str]) -> None:
 
     Autovacuum would, on its own schedule; until then the planner guesses (and a guess about
     how many rows a search matches decides between an index and a scan, see
-    backoffice.search), and no page of the new rows is marked all-visible, so every
+    backoffice.domain.search), and no page of the new rows is marked all-visible, so every
     index-only scan of a list still reads the table. SQLite keeps no statistics unless
     asked, and its plans here do not depend on them.
     """

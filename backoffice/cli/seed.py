@@ -10,9 +10,9 @@ from typing import Any
 import click
 from sqlalchemy import Connection, func, insert, select
 
-from backoffice.accounts import ensure_roles
 from backoffice.cli import bulk, seed_data
 from backoffice.cli.seed_data import Writer
+from backoffice.domain.accounts import ensure_roles
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Reminder, Tag, User
 from backoffice.models._time import utcnow

@@ -13,8 +13,8 @@ import random
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
-from backoffice.caches import memoized
-from backoffice.slugs import slugify
+from backoffice.core.caches import memoized
+from backoffice.domain.slugs import slugify
 
 #: The most frequent words (in this order); the rest of the vocabulary is made up.
 COMMON_WORDS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from backoffice import atomic_files
+from backoffice.core import atomic_files
 from backoffice.i18n import catalogs
 
 

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from backoffice.accounts import AccountError, create_user, set_password
+from backoffice.domain.accounts import AccountError, create_user, set_password
 from backoffice.extensions import db
 from backoffice.models import ROLE_NAMES, Role, User
 

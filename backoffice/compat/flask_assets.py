@@ -28,7 +28,7 @@ from typing import Any
 import flask_assets
 from webassets.version import JsonManifest
 
-from backoffice import atomic_files
+from backoffice.core import atomic_files
 
 _upstream = flask_assets._webassets_cmd
 

@@ -23,8 +23,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
-from backoffice import atomic_files
-from backoffice.caches import memoized
+from backoffice.core import atomic_files
+from backoffice.core.caches import memoized
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BABEL_DIR = ROOT / "babel"

@@ -27,7 +27,7 @@ from wtforms import SelectField
 from wtforms.validators import ValidationError
 from wtforms.widgets import html_params
 
-from backoffice.caches import memoized
+from backoffice.core.caches import memoized
 from backoffice.i18n.timezones import allowed_timezones, is_allowed_timezone
 
 #: The region (first part of a zone name) -> CLDR territory code of its continent.

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytz
 from flask_babel import get_timezone
 
-from backoffice.caches import memoized
+from backoffice.core.caches import memoized
 
 
 class NonexistentLocalTime(ValueError):

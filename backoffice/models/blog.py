@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from backoffice import search
+from backoffice.domain import search
 from backoffice.extensions import db
 from backoffice.models._time import utcnow
 
@@ -142,7 +142,7 @@ class Reminder(db.Model):
 # Tag titles are unique regardless of case ("Flask" and "flask" are one tag).
 Index("uq_tags_title_lower", func.lower(Tag.title), unique=True)
 
-# Full-text search (backoffice.search): a stored document with a GIN index on PostgreSQL,
+# Full-text search (backoffice.domain.search): a stored document with a GIN index on PostgreSQL,
 # FTS5 tables on SQLite.
 search.install_pg_search(Post.__table__, search.POSTS)
 search.install_pg_search(Comment.__table__, search.COMMENTS)

@@ -83,7 +83,7 @@ def _apply(changes: str) -> str:
     # transaction that changes counted rows in several statements locks each statement's
     # counters in turn (pending and approved, then spam), and two such transactions can
     # deadlock (one holds spam and waits for pending, the other the reverse). So a change of
-    # many rows is one UPDATE, its rows locked first in id order (backoffice.moderation).
+    # many rows is one UPDATE, its rows locked first in id order (backoffice.domain.moderation).
     return (
         f"INSERT INTO row_counts (name, n) SELECT name, sum(d) FROM ({changes}) AS k "
         "GROUP BY name HAVING sum(d) <> 0 ORDER BY name "

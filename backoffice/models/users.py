@@ -38,7 +38,7 @@ class Role(db.Model):
 
 
 #: The password hash method when none is given: Werkzeug's default, and production's. The
-#: app's own (``PASSWORD_HASH_METHOD``) is :func:`backoffice.accounts.password_hash_method`.
+#: app's own (``PASSWORD_HASH_METHOD``) is :func:`backoffice.domain.accounts.password_hash_method`.
 DEFAULT_HASH_METHOD = "scrypt"
 
 
@@ -98,7 +98,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str, method: str = DEFAULT_HASH_METHOD) -> None:
         """Keep a hash of ``password``, made with ``method``; the app's code passes the
-        configured one (:func:`backoffice.accounts.set_password`)."""
+        configured one (:func:`backoffice.domain.accounts.set_password`)."""
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:

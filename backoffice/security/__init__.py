@@ -11,8 +11,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from backoffice.core.ids import parse_id
 from backoffice.extensions import csrf, db, login_manager
-from backoffice.ids import parse_id
 from backoffice.models import User
 from backoffice.security.redirects import current_path
 from backoffice.security.roles import can

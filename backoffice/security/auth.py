@@ -32,8 +32,8 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from backoffice.accounts import password_hash_method
-from backoffice.caches import memoized
+from backoffice.core.caches import memoized
+from backoffice.domain.accounts import password_hash_method
 from backoffice.extensions import db
 from backoffice.models import User
 from backoffice.models._time import utcnow

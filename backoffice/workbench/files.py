@@ -16,8 +16,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from flask import Flask, current_app
 
-from backoffice import atomic_files
-from backoffice.caches import FileCache
+from backoffice.core import atomic_files
+from backoffice.core.caches import FileCache
 from backoffice.i18n import catalogs
 from backoffice.i18n.catalogs import signature  # (memory.py asks files.signature)
 
@@ -54,8 +54,8 @@ def remove_stale_temporaries(app: Flask) -> list[Path]:
     """Delete the temporary files that killed catalog writes left (run once on start).
 
     Cheap: one directory listing per language and translation directory, and the template's;
-    only names of our temporary files (:func:`backoffice.atomic_files.is_temporary`) older
-    than :data:`~backoffice.atomic_files.STALE_AFTER`, which no live write still holds.
+    only names of our temporary files (:func:`backoffice.core.atomic_files.is_temporary`) older
+    than :data:`~backoffice.core.atomic_files.STALE_AFTER`, which no live write still holds.
     """
     directories = []
     for entry in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";"):

@@ -27,8 +27,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from backoffice import audit
-from backoffice.caches import memoized
+from backoffice.core.caches import memoized
+from backoffice.domain import audit
 from backoffice.extensions import db
 from backoffice.models import GlossaryTerm
 from backoffice.models._time import utcnow

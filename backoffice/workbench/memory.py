@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po
 from flask import current_app
 from sqlalchemy import select
 
-from backoffice.caches import FileCache, ProcessCache
+from backoffice.core.caches import FileCache, ProcessCache
 from backoffice.extensions import db
 from backoffice.models.catalog import TranslationEntry
 from backoffice.workbench import files, store

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from babel.core import Locale
 from flask_babel import lazy_pgettext
 
-from backoffice.caches import memoized
+from backoffice.core.caches import memoized
 from backoffice.i18n import catalogs
 from backoffice.workbench import files
 

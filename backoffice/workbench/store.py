@@ -34,9 +34,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from backoffice import audit
-from backoffice.caches import ProcessCache
-from backoffice.database import write_lock
+from backoffice.core.caches import ProcessCache
+from backoffice.core.database import write_lock
+from backoffice.domain import audit
 from backoffice.extensions import db
 from backoffice.i18n import catalogs, revisions
 from backoffice.i18n.catalogs import entry_key
@@ -179,7 +179,7 @@ def ensure(lang: str) -> TranslationCatalog | None:
 def _in_a_transaction() -> None:
     """Make what the session does next one transaction, all or nothing.
 
-    A GET request reads in autocommit mode on PostgreSQL (backoffice/database.py): there an
+    A GET request reads in autocommit mode on PostgreSQL (backoffice/core/database.py): there an
     import that failed halfway would leave the catalog's row committed without its entries,
     and every page would be served from that empty catalog."""
     connection = db.session.connection()

@@ -26,7 +26,7 @@ from babel.messages.catalog import Message
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backoffice.database import write_lock
+from backoffice.core.database import write_lock
 from backoffice.i18n import revisions
 from backoffice.models._time import utcnow
 from backoffice.models.catalog import TranslationCatalog, TranslationEntry

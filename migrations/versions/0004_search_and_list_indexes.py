@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-22 09:00:00
 
-The SQL is written out here (not imported from backoffice.search) so this revision keeps
+The SQL is written out here (not imported from backoffice.domain.search) so this revision keeps
 building the same schema when the application code moves on; tests/test_migrations.py checks
 that it matches what ``create_all`` builds.
 
@@ -20,7 +20,7 @@ down_revision = '0003'
 branch_labels = None
 depends_on = None
 
-# table -> searched columns (backoffice.search.SEARCHABLE at the time of this revision)
+# table -> searched columns (backoffice.domain.search.SEARCHABLE at the time of this revision)
 SEARCHABLE = {
     'posts': ('title', 'body'),
     'comments': ('author_name', 'email', 'text'),

@@ -7,7 +7,7 @@ Create Date: 2026-11-21 10:00:00
 A prefix query ("qui" while typing "quiet") without a prefix index merges the lists of every
 word it matches: milliseconds for a common word, paid again each time one row is looked up.
 With the index it reads one list, so a common term can be tested row by row as the list walks
-its sort index (backoffice.search.PROBE). The FTS5 table is rebuilt from the posts; its sync
+its sort index (backoffice.domain.search.PROBE). The FTS5 table is rebuilt from the posts; its sync
 triggers (revision 0004) name it and keep working. PostgreSQL is unchanged.
 
 The SQL is written out here, as in 0004; tests/test_migrations.py checks that it matches

@@ -20,7 +20,7 @@ down_revision = '0006'
 branch_labels = None
 depends_on = None
 
-# table -> searched columns (backoffice.search.SEARCHABLE at the time of this revision)
+# table -> searched columns (backoffice.domain.search.SEARCHABLE at the time of this revision)
 SEARCHABLE = {
     'posts': ('title', 'body'),
     'comments': ('author_name', 'email', 'text'),

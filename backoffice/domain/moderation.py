@@ -37,9 +37,9 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
-from backoffice import audit
-from backoffice.database import write_lock
-from backoffice.ids import parse_id, parse_ids
+from backoffice.core.database import write_lock
+from backoffice.core.ids import parse_id, parse_ids
+from backoffice.domain import audit
 from backoffice.models import COMMENT_STATUSES, AuditEntry, Comment, User, counts
 from backoffice.models._time import utcnow
 

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from backoffice.extensions import csrf, db, toolbar
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "debugtoolbar"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "debugtoolbar"
 SETUP_ENDPOINT = "backoffice_toolbar_setup"
 # The toolbar's own cookie: "hide" shows it collapsed to a small handle.
 COLLAPSED_COOKIE = "fldt"

@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.sql.elements import TextClause
 
-from backoffice.database import numbered
+from backoffice.core.database import numbered
 
 #: At most this many words of a term are used, each cut to this many characters.
 MAX_WORDS = 16

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from backoffice import audit
+from backoffice.domain import audit
 from backoffice.models import Tag, post_tags
 
 

@@ -12,8 +12,8 @@ from flask_admin.helpers import get_current_view
 from flask_assets import Bundle
 from werkzeug.security import safe_join
 
-from backoffice.caches import ProcessCache, memoized
 from backoffice.compat import flask_assets as _assets_compat  # noqa: F401  (the manifest)
+from backoffice.core.caches import ProcessCache, memoized
 from backoffice.extensions import assets as environment
 
 # Registered once per process: webassets keeps a global registry per Environment.
