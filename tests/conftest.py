@@ -7,22 +7,24 @@ the server at ``TEST_S3_ENDPOINT_URL`` (``scripts/test.sh`` starts moto's), or e
 server started in a thread here.
 
 ``scripts/test.sh`` runs the suite in two processes (pytest-xdist, ``-n 2``): on PostgreSQL
-each worker gets a database of its own (``<name>_gw0``, ``<name>_gw1``), made here.
+each worker gets a database of its own (``<name>_gw0``, ``<name>_gw1``), made by
+``helpers.app``. Helpers that are not fixtures live in ``tests/helpers/``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient, FlaskCliRunner
+from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS, browser_tab
+from helpers.s3 import S3_ENVIRONMENT, s3_client
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -34,36 +36,6 @@ from backoffice.domain.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 from backoffice.i18n import catalogs, revisions
 from backoffice.models import User
-from config import TestingConfig
-
-
-def _worker_database(url: str | None) -> str | None:
-    """This xdist worker's own PostgreSQL database (created if missing), else ``url``."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not url or not worker or url.startswith("sqlite"):
-        return url
-    base = make_url(url)
-    if base.database.endswith(f"_{worker}"):  # already this worker's (inherited environment)
-        return url
-    name = f"{base.database}_{worker}"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        query = text("SELECT 1 FROM pg_database WHERE datname = :name")
-        if connection.scalar(query, {"name": name}) is None:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
-
-
-DATABASE_URL = _worker_database(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
-if not DATABASE_URL.startswith("sqlite"):
-    # Apps made without a database URL, and servers the tests start, use the worker's too.
-    os.environ["TEST_DATABASE_URL"] = TestingConfig.SQLALCHEMY_DATABASE_URI = DATABASE_URL
-IS_SQLITE = DATABASE_URL.startswith("sqlite")
-PASSWORD = "correct horse battery"
-CSRF_FIELD = re.compile(
-    r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
-)
 
 _migrated = False
 #: One app per configuration, shared by the tests that ask for it (see the ``app`` fixture).
@@ -301,12 +273,6 @@ def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
 
 
-def extract_csrf(html: str) -> str:
-    match = CSRF_FIELD.search(html)
-    assert match, "page has no CSRF token field"
-    return match.group(1) or match.group(2)
-
-
 @pytest.fixture
 def csrf(client: FlaskClient) -> Callable[[], str]:
     """A valid CSRF token for ``client``'s session (read from a real form)."""
@@ -377,15 +343,6 @@ def count_queries(app: Flask) -> QueryCounter:
 
 
 # -- an S3-compatible server for the media library -------------------------------------------
-#: Fake credentials and region for the test server; real ones are never sent anywhere.
-S3_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
-
-
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """The URL of an S3-compatible server on loopback: the one ``scripts/test.sh`` starts
@@ -407,19 +364,6 @@ def s3_endpoint() -> Iterator[str]:
     yield f"http://{host}:{port}"
     server.stop()
     requests_log.setLevel(level)
-
-
-def s3_client(endpoint: str) -> Any:
-    """A boto3 client for the test server, with the fake credentials."""
-    import boto3
-
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id=S3_ENVIRONMENT["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=S3_ENVIRONMENT["AWS_SECRET_ACCESS_KEY"],
-        region_name=S3_ENVIRONMENT["AWS_DEFAULT_REGION"],
-    )
 
 
 @pytest.fixture
@@ -446,18 +390,6 @@ def s3_media_config(s3_endpoint: str, s3_bucket: str) -> dict[str, str]:
 
 
 # -- browser tests ---------------------------------------------------------------------------
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium (Debian's package) for every browser test; missing = failure."""
@@ -479,42 +411,8 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port in a thread; yields its base URL."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-
-
-@contextmanager
-def browser_tab(browser: Any, width: int = 1280, height: int = 800) -> Iterator[Any]:
-    """A fresh browser context (no cookies) and page, closed afterwards.
-
-    Whatever the test does, the page must never hit the Content-Security-Policy: a refused
-    script, handler or ``javascript:`` link is something that no longer works (or an
-    injection), and fails the test that caused it."""
-    context = browser.new_context(locale="en-US", viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    refused: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(f"{page.url}: {message.text}")
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh tab of the shared ``browser`` (see ``helpers.browser.browser_tab``)."""
+    with browser_tab(browser) as tab:
+        yield tab

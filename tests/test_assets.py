@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_i18n_pages import admin_pages, seed_one_of_everything, sign_in
+from helpers.app import sign_in_client
+from helpers.pages import admin_pages, seed_one_of_everything
 
 from backoffice.web.assets import admin_static_url
 
@@ -86,8 +87,8 @@ def every_page(app, make_user, client_factory) -> list[tuple[str, str, object, i
     admin_user = make_user("root", "admin")
     seed_one_of_everything(admin_user)
     staff, visitor, outsider = (client_factory() for _ in range(3))
-    sign_in(staff, admin_user)
-    sign_in(outsider, make_user("writer", "author"))
+    sign_in_client(staff, admin_user)
+    sign_in_client(outsider, make_user("writer", "author"))
     with app.test_request_context():
         pages = [(label, url, staff, 200) for label, url in admin_pages(app)]
     return pages + [

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import browser_tab, serving
+from helpers.browser import ARTIFACTS, serving, sign_in_browser
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user
@@ -14,8 +13,6 @@ from backoffice.extensions import db
 from backoffice.models import Post
 
 pytestmark = pytest.mark.browser
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +29,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture
-def page(browser) -> Iterator[object]:
-    with browser_tab(browser) as tab:
-        yield tab
-
-
-def sign_in(page, base: str, username: str, password: str, next_path: str = "") -> None:
-    page.goto(f"{base}/login" + (f"?next={next_path}" if next_path else ""))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form[data-testid=login-form] button[type=submit]")
-
-
 def test_editor_signs_in_opens_posts_and_switches_to_german(page, live_server):
-    sign_in(page, live_server, "eddie", "browser password", "/admin/posts/")
+    sign_in_browser(page, live_server, "eddie", "browser password", "/admin/posts/")
     page.wait_for_url(f"{live_server}/admin/posts/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("text=Browser test post").is_visible()

@@ -22,19 +22,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import browser_tab, serving
 from flask import url_for
-from sqlalchemy import select
-from test_browser_every_word import (
-    PASSWORD,
+from helpers.browser import browser_tab, serving, signed_in, speak_browser
+from helpers.catalogs import PENDING, blank
+from helpers.pages import (
     PUBLIC_PAGES,
-    USER,
-    admin_pages,
-    seed,
-    signed_in,
-    speak,
+    SITE_ADMIN,
+    SITE_PASSWORD,
+    admin_and_workbench_pages,
+    seed_site,
 )
-from test_translations_view import PENDING, blank
+from sqlalchemy import select
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user
@@ -85,9 +83,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[t
     """The app on a free loopback port (an admin, one row of every model), and its pages."""
     db_file = tmp_path_factory.mktemp("accessibility") / "browser.db"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}")
-    seed(app)
+    seed_site(app)
     with app.test_request_context():
-        pages = admin_pages(app) + [
+        pages = admin_and_workbench_pages(app) + [
             ("media upload", url_for("media.upload")),
             ("media new folder", url_for("media.mkdir")),
         ]
@@ -165,13 +163,13 @@ def test_every_page(browser, site, axe_source, lang):
     staff = signed_in(browser, base, lang)
     visitor = browser.new_context(locale="en-US")
     try:
-        speak(visitor, base, lang)
+        speak_browser(visitor, base, lang)
         found = audit_pages(staff, base, pages, axe_source)
         found += audit_states(staff, base, axe_source)
         found += audit_pages(visitor, base, PUBLIC_PAGES, axe_source)
         page = visitor.new_page()
         page.goto(f"{base}/login")
-        page.fill("input[name=username]", USER)
+        page.fill("input[name=username]", SITE_ADMIN)
         page.fill("input[name=password]", "not the password")
         page.click("form[data-testid=login-form] button[type=submit]")
         page.wait_for_load_state()
@@ -253,9 +251,9 @@ def sign_in_by_keyboard(page: Any, base: str) -> None:
     page.goto(f"{base}/login")
     stops = tab_to(page, "input[name=username]")
     assert stops[0]["html"].startswith('<a class="skip-link"'), "the skip link comes first"
-    page.keyboard.type(USER)
+    page.keyboard.type(SITE_ADMIN)
     tab(page, "input[name=password]")
-    page.keyboard.type(PASSWORD)
+    page.keyboard.type(SITE_PASSWORD)
     enter(page)
     assert page.url.endswith("/admin/")
 
@@ -276,7 +274,7 @@ def desk(catalog_copy: Path, live_workbench_app: Any) -> Iterator[str]:
     app = live_workbench_app()
     with app.app_context():
         db.create_all()
-        admin = create_user(db.session, USER, PASSWORD, ["admin"])
+        admin = create_user(db.session, SITE_ADMIN, SITE_PASSWORD, ["admin"])
         post = Post(title="Keyboard post", slug="keyboard-post", author=admin, body="<p>Hello</p>")
         db.session.add_all([post, Tag(title="Zeta")])
         db.session.add_all(
@@ -429,7 +427,7 @@ def test_narrow_screens_and_zoom_lose_nothing_and_scroll_only_down(browser, site
     visitor = browser.new_context(locale="en-US")
     problems = []
     try:
-        speak(visitor, base, lang)
+        speak_browser(visitor, base, lang)
         for width in (320, 640):
             for who, path in ((context, "/admin/comments/"), (context, "/admin/posts/"),
                               (visitor, "/login")):  # fmt: skip

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
-from conftest import browser_tab, serving
+from helpers.browser import browser_tab, serving
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import serving
+from helpers.browser import serving
 
 from backoffice import create_app
 from backoffice.extensions import db

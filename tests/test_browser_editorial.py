@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import serving
 from flask import Flask
+from helpers.browser import ARTIFACTS, serving, sign_in_browser
 from sqlalchemy import select
-from test_browser import ARTIFACTS, page, sign_in  # noqa: F401 (page: a fixture)
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user
@@ -65,11 +64,11 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object
         yield base, app
 
 
-def test_editor_writes_a_post_in_ckeditor_and_previews_it(page, desk):  # noqa: F811
+def test_editor_writes_a_post_in_ckeditor_and_previews_it(page, desk):
     base, app = desk
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    sign_in(page, base, "edna", PASSWORD, "/admin/posts/new/")
+    sign_in_browser(page, base, "edna", PASSWORD, "/admin/posts/new/")
     page.wait_for_url(f"{base}/admin/posts/new/")
     page.wait_for_selector("body[data-editor-ready=true]")
     page.fill("input[name=title]", "Written in the browser")
@@ -107,9 +106,9 @@ def test_editor_writes_a_post_in_ckeditor_and_previews_it(page, desk):  # noqa: 
     assert errors == []
 
 
-def test_an_image_from_the_media_library_goes_into_a_post(page, desk):  # noqa: F811
+def test_an_image_from_the_media_library_goes_into_a_post(page, desk):
     base, app = desk
-    sign_in(page, base, "edna", PASSWORD, "/admin/posts/new/")
+    sign_in_browser(page, base, "edna", PASSWORD, "/admin/posts/new/")
     page.wait_for_url(f"{base}/admin/posts/new/")
     page.wait_for_selector("body[data-editor-ready=true]")
     page.fill("input[name=title]", "With a kitten")
@@ -129,7 +128,7 @@ def test_an_image_from_the_media_library_goes_into_a_post(page, desk):  # noqa: 
 
 @pytest.mark.parametrize("backend", ["local", "s3"])
 def test_an_image_uploaded_in_the_editor_is_stored_served_and_offered(
-    page,  # noqa: F811
+    page,
     tmp_path,
     request,
     backend,
@@ -139,7 +138,7 @@ def test_an_image_uploaded_in_the_editor_is_stored_served_and_offered(
         tmp_path, lambda post: [], UPLOADS_DIR=str(tmp_path / "uploads"), **storage
     )
     with serving(app) as base:
-        sign_in(page, base, "edna", PASSWORD, "/admin/posts/new/")
+        sign_in_browser(page, base, "edna", PASSWORD, "/admin/posts/new/")
         page.wait_for_url(f"{base}/admin/posts/new/")
         page.wait_for_selector("body[data-editor-ready=true]")
         page.fill("input[name=title]", "Uploaded in the editor")
@@ -170,9 +169,9 @@ def test_an_image_uploaded_in_the_editor_is_stored_served_and_offered(
         )
 
 
-def test_editor_shows_in_the_ui_language_and_arabic_writes_right_to_left(page, desk):  # noqa: F811
+def test_editor_shows_in_the_ui_language_and_arabic_writes_right_to_left(page, desk):
     base, _app = desk
-    sign_in(page, base, "edna", PASSWORD, "/admin/posts/new/")
+    sign_in_browser(page, base, "edna", PASSWORD, "/admin/posts/new/")
     page.wait_for_url(f"{base}/admin/posts/new/")
     with page.expect_navigation():
         page.select_option("#admin-navbar-collapse select[name=locale]", "de")
@@ -189,9 +188,9 @@ def test_editor_shows_in_the_ui_language_and_arabic_writes_right_to_left(page, d
         page.select_option("#admin-navbar-collapse select[name=locale]", "en")
 
 
-def test_editor_moderates_two_comments_by_clicking(page, desk):  # noqa: F811
+def test_editor_moderates_two_comments_by_clicking(page, desk):
     base, app = desk
-    sign_in(page, base, "edna", PASSWORD, "/admin/comments/")
+    sign_in_browser(page, base, "edna", PASSWORD, "/admin/comments/")
     page.wait_for_url(f"{base}/admin/comments/")
     assert page.locator("[data-testid=count-pending]").inner_text() == "3"
     with app.app_context():
@@ -220,9 +219,9 @@ def test_editor_moderates_two_comments_by_clicking(page, desk):  # noqa: F811
         assert db.session.get(Comment, ids["Ben"]).status == "pending"
 
 
-def test_the_row_delete_button_asks_then_deletes_only_its_row(page, desk):  # noqa: F811
+def test_the_row_delete_button_asks_then_deletes_only_its_row(page, desk):
     base, app = desk
-    sign_in(page, base, "edna", PASSWORD, "/admin/comments/?status=all")
+    sign_in_browser(page, base, "edna", PASSWORD, "/admin/comments/?status=all")
     page.wait_for_url(f"{base}/admin/comments/?status=all")
     with app.app_context():
         cy = db.session.scalar(select(Comment.id).where(Comment.author_name == "Cy"))
@@ -257,13 +256,13 @@ def long_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         yield base, app
 
 
-def _queue_ids(page: Any) -> list[str]:  # noqa: F811 (page: the Playwright page)
+def _queue_ids(page: Any) -> list[str]:
     return [box.get_attribute("value") for box in page.locator("input.action-checkbox").all()]
 
 
-def test_next_approve_and_previous_keep_the_editors_place(page, long_queue):  # noqa: F811
+def test_next_approve_and_previous_keep_the_editors_place(page, long_queue):
     base, app = long_queue
-    sign_in(page, base, "edna", PASSWORD, "/admin/comments/")
+    sign_in_browser(page, base, "edna", PASSWORD, "/admin/comments/")
     page.wait_for_url(f"{base}/admin/comments/")
     first = _queue_ids(page)
     with page.expect_navigation():
@@ -302,13 +301,13 @@ def two_posts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, o
         yield base, app
 
 
-def test_the_lists_filter_search_sort_and_select_all_work_together(page, two_posts):  # noqa: F811
+def test_the_lists_filter_search_sort_and_select_all_work_together(page, two_posts):
     base, app = two_posts
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     with app.app_context():
         other = db.session.scalar(select(Post.id).where(Post.slug == "other-post"))
-    sign_in(page, base, "edna", PASSWORD, "/admin/comments/?status=all")
+    sign_in_browser(page, base, "edna", PASSWORD, "/admin/comments/?status=all")
     page.wait_for_url(f"{base}/admin/comments/?status=all")
     authors = page.locator("td.col-author_name")
     assert sorted(authors.all_inner_texts()) == ["Ann", "Ben", "Cy"]
@@ -360,9 +359,9 @@ def stale_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         yield base, app
 
 
-def test_clicks_on_an_outdated_page_leave_comments_changed_meanwhile_alone(page, stale_queue):  # noqa: F811
+def test_clicks_on_an_outdated_page_leave_comments_changed_meanwhile_alone(page, stale_queue):
     base, app = stale_queue
-    sign_in(page, base, "edna", PASSWORD, "/admin/comments/?status=all")
+    sign_in_browser(page, base, "edna", PASSWORD, "/admin/comments/?status=all")
     page.wait_for_url(f"{base}/admin/comments/?status=all")
 
     def meanwhile(names: list[str], status: str) -> None:  # another moderator's change

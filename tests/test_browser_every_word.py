@@ -25,28 +25,20 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import extract_csrf, serving
-from flask import Flask
-from test_i18n_pages import admin_pages as every_admin_page
-from test_i18n_pages import matchers_for, workbench_pages
+from helpers.browser import serving, signed_in, speak_browser
+from helpers.pages import PUBLIC_PAGES, admin_and_workbench_pages, matchers_for, seed_site
 
 from backoffice import create_app
-from backoffice.domain.accounts import create_user
-from backoffice.extensions import db
 from backoffice.i18n.catalogs import TRANSLATIONS
-from backoffice.models import Comment, Post, Reminder, Tag
-from backoffice.models._time import utcnow
 from config import LANGUAGES
 
 pytestmark = pytest.mark.browser
 
-USER, PASSWORD = "rosa", "every word password"
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
 #: The crawl of one language takes about 10 s; this bound leaves room for a busy machine.
 SECONDS_PER_LANGUAGE = 30
@@ -200,77 +192,16 @@ def read_page(page: Any) -> dict[str, Any]:
 
 
 # -- the site -----------------------------------------------------------------------------------
-def seed(app: Flask) -> None:
-    """An admin, and one row of every model, so that every edit page exists."""
-    with app.app_context():
-        db.create_all()
-        admin = create_user(db.session, USER, PASSWORD, ["admin"])
-        tag = Tag(title="Zeta")
-        post = Post(
-            title="Zeta post",
-            slug="zeta-post",
-            body="<p>Zeta</p>",
-            status="published",
-            published_at=utcnow() - timedelta(days=1),
-            author=admin,
-            tags=[tag],
-        )
-        db.session.add_all([
-            tag, post,
-            Comment(post=post, author_name="Zed", text="Zeta zeta", status="pending"),
-            Reminder(date=utcnow() + timedelta(days=3), email="zed@example.org", text="Zeta"),
-        ])  # fmt: skip
-        db.session.commit()
-
-
-def admin_pages(app: Flask) -> list[tuple[str, str]]:
-    """(label, path) of every page of every admin view, and the workbench's pages and tools
-    (the same pages as tests/test_i18n_pages.py renders)."""
-    with app.test_request_context():
-        return every_admin_page(app) + workbench_pages("de")
-
-
-PUBLIC_PAGES = [("sign-in", "/login"), ("404 page", "/no-such-page"), ("blog index", "/"),
-                ("blog post", "/post/zeta-post")]  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """The app on a free loopback port, and the admin pages to visit."""
     db_file = tmp_path_factory.mktemp("every-word") / "browser.db"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}")
-    seed(app)
+    seed_site(app)
     with app.app_context():
-        pages = admin_pages(app)
+        pages = admin_and_workbench_pages(app)
     with serving(app) as base:
         yield base, pages
-
-
-def speak(context: Any, base: str, lang: str) -> None:
-    """Choose ``lang`` with the language switcher's own request."""
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    token = extract_csrf(page.content())
-    response = context.request.post(
-        f"{base}/language", form={"locale": lang, "csrf_token": token}, max_redirects=0
-    )
-    assert response.status in (302, 303), response.status
-    page.close()
-
-
-def signed_in(browser: Any, base: str, lang: str) -> Any:
-    """A browser context signed in as the admin, in ``lang``."""
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", USER)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("form[data-testid=login-form] button[type=submit]")
-    page.close()
-    speak(context, base, lang)
-    return context
 
 
 def crawl(context: Any, base: str, pages: list[tuple[str, str]], lang: str) -> list[str]:
@@ -304,7 +235,7 @@ def test_every_word(browser, site, lang):
     staff = signed_in(browser, base, lang)
     visitor = browser.new_context(locale="en-US")
     try:
-        speak(visitor, base, lang)
+        speak_browser(visitor, base, lang)
         problems = crawl(staff, base, pages, lang)
         problems += crawl(visitor, base, PUBLIC_PAGES, lang)
     finally:

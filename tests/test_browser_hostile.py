@@ -2,8 +2,8 @@
 actions and editor open, and nothing of a translator's text runs.
 
 Every German entry of both domains ends in markup, attribute and script breakouts
-(tests/hostile.py) that call ``pwned()`` or add ``data-pwned`` elements. The pages are served
-with the production Content-Security-Policy, which the ``page`` fixture also watches: no
+(tests/helpers/hostile.py) that call ``pwned()`` or add ``data-pwned`` elements. The pages are
+served with the production Content-Security-Policy, which the ``page`` fixture also watches: no
 refused script may show up either (that would be an injection the policy caught, or a control
 that no longer works).
 """
@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import serving
 from flask import url_for
-from hostile import VISIBLE_MARK, hostile_catalogs
-from test_browser import page, sign_in  # noqa: F401 (page: a fixture)
-from test_i18n_pages import admin_pages, seed_one_of_everything
+from helpers.browser import serving, sign_in_browser
+from helpers.hostile import VISIBLE_MARK, hostile_catalogs
+from helpers.pages import admin_pages, seed_one_of_everything
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user, ensure_roles
@@ -82,13 +81,13 @@ def exercise(tab: Any) -> None:
         delete.first.click()  # the confirmation is dismissed: nothing is deleted
 
 
-def test_no_translated_text_runs_on_any_page(page, hostile_site):  # noqa: F811
+def test_no_translated_text_runs_on_any_page(page, hostile_site):
     base, pages = hostile_site
     fired: list[Any] = []
     page.expose_function("pwned", lambda number: fired.append(number))
     asked: list[str] = []
     page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-    sign_in(page, base, "root", PASSWORD, "/admin/")
+    sign_in_browser(page, base, "root", PASSWORD, "/admin/")
     page.wait_for_url(f"{base}/admin/")
 
     injected, silent = [], []

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from conftest import browser_tab, serving
-from test_browser import ARTIFACTS, sign_in
+from helpers.browser import ARTIFACTS, browser_tab, serving, sign_in_browser
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user
@@ -50,7 +49,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def page(browser, live_server) -> Iterator[object]:
     """A signed-in admin's tab."""
     with browser_tab(browser, WIDTH, HEIGHT) as page:
-        sign_in(page, live_server, USER, PASSWORD)
+        sign_in_browser(page, live_server, USER, PASSWORD)
         page.wait_for_url(f"{live_server}/admin/")
         yield page
 

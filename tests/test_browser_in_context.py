@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import browser_tab, serving
-from test_browser import sign_in
-from test_i18n_pages import admin_pages, seed_one_of_everything
+from helpers.browser import browser_tab, serving, sign_in_browser
+from helpers.pages import admin_pages, seed_one_of_everything
 
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
@@ -85,7 +84,7 @@ def watched_tab(browser: Any) -> Iterator[tuple[Any, list[str]]]:
 
 
 def switch_on(page: Any, base: str, user: str, path: str = "/admin/") -> None:
-    sign_in(page, base, user, PASSWORD, path)
+    sign_in_browser(page, base, user, PASSWORD, path)
     page.wait_for_url(f"{base}{path}")
     with page.expect_navigation():
         page.click("[data-testid=in-context-toggle] button")
@@ -123,7 +122,7 @@ def test_translator_edits_a_menu_text_in_place(browser, live_server):
         assert "Übersetzungsarbeit" in panel.locator(".ic-history").inner_text()
 
         # Someone else, at the same time: the new text, and no trace of the mode.
-        sign_in(other, base, "otto", PASSWORD, "/admin/")
+        sign_in_browser(other, base, "otto", PASSWORD, "/admin/")
         other.wait_for_url(f"{base}/admin/")
         assert "Übersetzungsarbeit" in other.locator("#admin-navbar-collapse").inner_text()
         assert other.locator(".ic-text, .ic-panel, #in-context-entries").count() == 0

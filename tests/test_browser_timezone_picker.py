@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import browser_tab, serving
+from helpers.browser import browser_tab, serving
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import browser_tab, serving
-from test_browser import ARTIFACTS, sign_in
-from test_translations_view import PENDING, blank
+from helpers.browser import ARTIFACTS, browser_tab, serving, sign_in_browser
+from helpers.catalogs import PENDING, blank
 
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
@@ -45,7 +44,7 @@ def live_server(catalog_copy: Path, live_workbench_app: Any) -> Iterator[str]:
 
 def test_translator_translates_a_plural_entry_and_sees_it_in_german(browser, live_server):
     with browser_tab(browser) as page:
-        sign_in(page, live_server, USER, PASSWORD, "/admin/translations/")
+        sign_in_browser(page, live_server, USER, PASSWORD, "/admin/translations/")
         page.wait_for_url(f"{live_server}/admin/translations/")
         page.click("[data-testid=catalog-de] a[data-testid=untranslated]")
         rows = page.locator("[data-testid=entry]")

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import browser_tab, serving
-from test_browser import sign_in
-from test_translations_view import blank
+from helpers.browser import browser_tab, serving, sign_in_browser
+from helpers.catalogs import blank
 
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
@@ -47,7 +46,7 @@ def live_app(catalog_copy: Path, live_workbench_app: Any) -> Iterator[tuple[obje
 def test_translator_copies_a_suggestion_sees_the_glossary_and_saves(browser, live_app):
     app, base, path = live_app
     with browser_tab(browser) as page:
-        sign_in(page, base, USER, PASSWORD, path)
+        sign_in_browser(page, base, USER, PASSWORD, path)
         page.wait_for_url(base + path)
         suggestions = page.locator("[data-testid=suggestion]")
         assert suggestions.count() == 5

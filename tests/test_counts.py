@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import IS_SQLITE
 from flask_migrate import downgrade, upgrade
+from helpers.app import IS_SQLITE
 from sqlalchemy import func, insert, inspect, select, text
 
 from backoffice import create_app

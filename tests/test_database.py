@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from conftest import IS_SQLITE
+from helpers.app import IS_SQLITE
 from sqlalchemy import event
 
 from backoffice.extensions import db

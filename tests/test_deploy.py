@@ -8,22 +8,18 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
-from conftest import extract_csrf
+from helpers.app import extract_csrf
+from helpers.deploy import BIN, ROOT, free_port, fresh_copy, run, stop, wait_until_serving
 
 from backoffice import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent  # the virtual environment's flask and gunicorn
 PASSWORD = "a long deploy password"
 README_PORT = "127.0.0.1:8000"
 
@@ -46,25 +42,6 @@ def readme_production_steps() -> tuple[dict[str, str], list[str]]:
     return exports, commands
 
 
-def fresh_copy(target: Path) -> Path:
-    """The repository's files (tracked, or new and not ignored) as a clone would have them:
-    no static/gen/, no .webassets-cache/, no .mo files, no instance/."""
-    if not (ROOT / ".git").exists() or not shutil.which("git"):
-        pytest.skip("needs a git checkout")
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode().split("\0")  # fmt: skip
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():  # a tracked file someone is deleting is not there
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    built = [p for p in target.rglob("*") if p.suffix == ".mo" or p.name in ("gen", "instance")]
-    assert not built and not (target / "static" / ".webassets-cache").exists(), built
-    return target
-
-
 def operator_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A clean shell: the README's variables with real values, nothing from this process."""
     exports, _ = readme_production_steps()
@@ -81,18 +58,6 @@ def operator_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(line: str, cwd: Path, env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        shlex.split(line), cwd=cwd, env=env, capture_output=True, text=True, timeout=60, **kwargs
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_gunicorn(line: str, cwd: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
     """The README's gunicorn line on a free port, and the port."""
     assert README_PORT in line, line
@@ -103,31 +68,6 @@ def start_gunicorn(line: str, cwd: Path, env: dict[str, str]) -> tuple[subproces
         args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     return process, port
-
-
-def wait_until_serving(process: subprocess.Popen, port: int, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited {process.returncode}:\n{process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail("gunicorn did not answer")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    if process.stdout:
-        process.stdout.close()
 
 
 def test_a_fresh_clone_serves_and_signs_in_after_the_readme_production_steps(tmp_path):

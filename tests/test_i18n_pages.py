@@ -13,25 +13,17 @@ without touching this file. One language:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import PASSWORD, extract_csrf
-from flask import Flask, g, url_for
-from flask.testing import FlaskClient
-from flask_admin.model import BaseModelView
-from sqlalchemy import select
+from flask import Flask, g
+from helpers.app import sign_in_client, speak_client
+from helpers.pages import admin_pages, matchers_for, normal, seed_one_of_everything, workbench_pages
 
-from backoffice.compat.flask_admin import admin_views, default_endpoint
-from backoffice.extensions import db
-from backoffice.i18n.catalogs import PLACEHOLDER, TEMPLATE, TRANSLATIONS
-from backoffice.models import Comment, Post, Reminder, Tag, User
-from backoffice.models._time import utcnow
-from backoffice.workbench import store
+from backoffice.compat.flask_admin import admin_views
+from backoffice.i18n.catalogs import TEMPLATE, TRANSLATIONS
 from config import LANGUAGES
 
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
@@ -40,10 +32,6 @@ BUTTON_INPUTS = {"submit", "button", "reset"}
 
 
 # -- what counts as English: the catalogs ------------------------------------------------------
-def _normal(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _read(path: Path) -> list:
     with path.open("rb") as handle:
         return [m for m in read_po(handle) if m.id]
@@ -87,21 +75,6 @@ def leak_matchers(lang: str) -> tuple[set[str], list[re.Pattern[str]]]:
     return matchers_for(english_sources(lang))
 
 
-def matchers_for(sources: Iterable[str]) -> tuple[set[str], list[re.Pattern[str]]]:
-    """``sources`` as exact texts, and as patterns where they hold placeholders."""
-    exact: set[str] = set()
-    patterns = []
-    for source in sources:
-        text = _normal(source)
-        parts = PLACEHOLDER.split(text)
-        if len(parts) == 1:
-            exact.add(text.replace("%%", "%"))
-        elif re.search(r"[^\W\d_]{2,}", "".join(parts)):  # words around the placeholders
-            body = ".+?".join(re.escape(part.replace("%%", "%")) for part in parts)
-            patterns.append(re.compile(body, re.DOTALL))
-    return exact, patterns
-
-
 # -- what a page shows -------------------------------------------------------------------------
 class VisibleText(HTMLParser):
     """Collects text nodes (outside script/style) and the checked attributes.
@@ -139,17 +112,17 @@ class VisibleText(HTMLParser):
                 self._foreign.pop()
 
     def handle_data(self, data: str) -> None:
-        text = _normal(data)
+        text = normal(data)
         if text and not self._hidden and not self._foreign:
             self.items.append(("text", text))
 
     def _attributes(self, tag: str, attrs: dict[str, str | None]) -> None:
         for name in CHECKED_ATTRIBUTES:
             if attrs.get(name):
-                self.items.append((f"<{tag} {name}>", _normal(attrs[name] or "")))
+                self.items.append((f"<{tag} {name}>", normal(attrs[name] or "")))
         is_button = tag == "button" or (tag == "input" and attrs.get("type") in BUTTON_INPUTS)
         if is_button and attrs.get("value"):
-            self.items.append((f"<{tag} value>", _normal(attrs["value"] or "")))
+            self.items.append((f"<{tag} value>", normal(attrs["value"] or "")))
 
 
 def leaks(html: str, matchers: tuple[set[str], list[re.Pattern[str]]]) -> list[str]:
@@ -168,57 +141,7 @@ def lang_and_dir(html: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-# -- the pages ---------------------------------------------------------------------------------
-def seed_one_of_everything(author: User) -> None:
-    """One row per model, so every edit and details page exists (audit entries follow)."""
-    tag = Tag(title="Zeta")
-    post = Post(title="Zeta post", slug="zeta-post", body="<p>Zeta</p>", status="published",
-                published_at=utcnow() - timedelta(days=1), author=author, tags=[tag])  # fmt: skip
-    comment = Comment(post=post, author_name="Zed", text="Zeta zeta", status="approved")
-    reminder = Reminder(date=utcnow() + timedelta(days=3), email="zed@example.org", text="Zeta")
-    db.session.add_all([tag, post, comment, reminder])
-    db.session.commit()
-
-
-def admin_pages(app: Flask) -> list[tuple[str, str]]:
-    """(label, URL) of every page of every admin view: list, create, edit, details, others."""
-    pages = []
-    for admin in app.extensions["admin"]:
-        for view in admin_views(admin):
-            endpoint = view.endpoint
-            if not isinstance(view, BaseModelView):
-                pages.append((endpoint, url_for(default_endpoint(view))))
-                continue
-            pages.append((f"{endpoint} list", url_for(f"{endpoint}.index_view")))
-            if view.can_create:
-                pages.append((f"{endpoint} create", url_for(f"{endpoint}.create_view")))
-            row = db.session.scalars(select(view.model).limit(1)).first()
-            assert row is not None, f"seed a {view.model.__name__} to check {endpoint}'s pages"
-            row_id = view.get_pk_value(row)
-            if view.can_edit:
-                pages.append((f"{endpoint} edit", url_for(f"{endpoint}.edit_view", id=row_id)))
-            if view.can_view_details:
-                pages.append(
-                    (f"{endpoint} details", url_for(f"{endpoint}.details_view", id=row_id))
-                )
-    return pages
-
-
-def workbench_pages(lang: str = "ar") -> list[tuple[str, str]]:
-    """The workbench's pages inside a catalog (by default Arabic, whose six plural forms are
-    all labelled), and its tools."""
-    plural = next(entry for entry in store.entries(lang) if entry.msgid_plural)
-    return [
-        ("workbench entries", url_for("translations.entries_view", lang=lang, state="all")),
-        ("workbench search", url_for("translations.entries_view", lang=lang, q="zzz-none")),
-        ("workbench editor", url_for("translations.edit_view", lang=lang, key=plural.key)),
-        ("workbench upload", url_for("translations.upload_view", lang=lang)),
-        ("workbench glossary", url_for("translations.glossary_view", lang=lang)),
-        ("workbench consistency", url_for("translations.consistency_view", lang=lang)),
-        ("workbench progress", url_for("translations.progress_view")),
-    ]
-
-
+# -- the pages (listed by helpers.pages) -------------------------------------------------------
 @pytest.fixture
 def clients(app: Flask):
     """Independent browsers. The tests' shared app context keeps one ``g``, where Flask-WTF
@@ -231,31 +154,16 @@ def clients(app: Flask):
     return lambda count: [app.test_client() for _ in range(count)]
 
 
-def speak(client: FlaskClient, lang: str) -> None:
-    """Pick ``lang`` with the real switcher."""
-    token = extract_csrf(client.get("/").get_data(as_text=True))
-    response = client.post("/language", data={"locale": lang, "csrf_token": token})
-    assert response.status_code == 303
-
-
-def sign_in(client: FlaskClient, user: User) -> None:
-    token = extract_csrf(client.get("/login").get_data(as_text=True))
-    response = client.post(
-        "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302
-
-
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_page_speaks_the_language(app, make_user, clients, lang):
     admin_user = make_user("root", "admin")
     seed_one_of_everything(admin_user)
     author = make_user("writer", "author")
     staff, visitor, outsider = clients(3)
-    sign_in(staff, admin_user)
-    sign_in(outsider, author)
+    sign_in_client(staff, admin_user)
+    sign_in_client(outsider, author)
     for client in (staff, visitor, outsider):
-        speak(client, lang)
+        speak_client(client, lang)
 
     with app.test_request_context():
         pages = [(label, url, staff, 200) for label, url in admin_pages(app)]

@@ -13,9 +13,9 @@ import re
 from html import unescape
 
 import pytest
-from conftest import extract_csrf
 from flask import Response, flash, session
-from test_i18n_pages import admin_pages, seed_one_of_everything
+from helpers.app import PASSWORD, extract_csrf
+from helpers.pages import admin_pages, seed_one_of_everything
 
 from backoffice.extensions import db
 from backoffice.i18n import in_context as marks
@@ -169,8 +169,6 @@ def test_the_table_names_no_panel_text(client, translating):
 def test_another_session_sees_no_mode_at_the_same_time(app, client, translating, login_as):
     other = app.test_client()
     page = other.get("/login").get_data(as_text=True)
-    from conftest import PASSWORD
-
     # A second translator of German, with the same roles (the menu is cached per roles).
     from backoffice.domain.accounts import create_user
 

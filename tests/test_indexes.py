@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import IS_SQLITE
+from helpers.app import IS_SQLITE
 from sqlalchemy import func, select, text
 
 from backoffice.domain.search import matching

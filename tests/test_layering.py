@@ -42,3 +42,24 @@ def test_urls_spell_the_row_slot_as_row_id(app):
     # List pages build a URL once with ROW_SLOT as the id and put each row's id in for ROW_ID.
     with app.test_request_context():
         assert url_for("posts.details_view", id=ROW_SLOT).endswith(f"?id={ROW_ID}")
+
+
+def view_modules() -> set[str]:
+    """The modules of the views the admin registers (what ``admin/__init__.py`` imports)."""
+    registered = imported_modules(PACKAGE / "admin" / "__init__.py")
+    modules = {f"backoffice.admin.{p.stem}" for p in (PACKAGE / "admin").glob("*.py")}
+    return (registered & modules) - {"backoffice.admin.base"}
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in (PACKAGE / "admin").glob("*.py") if p.stem != "__init__"),
+    ids=lambda p: p.name,
+)  # fmt: skip
+def test_a_view_imports_no_other_views_module(path):
+    """What views share (filters, row helpers, the gate) lives in modules of its own."""
+    own = f"backoffice.admin.{path.stem}"
+    assert imported_modules(path) & (view_modules() - {own}) == set()
+
+
+def test_the_views_are_found():
+    assert {"backoffice.admin.posts", "backoffice.admin.comments"} <= view_modules()

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import extract_csrf, s3_client
+from helpers.app import extract_csrf
+from helpers.s3 import s3_client
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 

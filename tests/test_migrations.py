@@ -7,8 +7,8 @@ import warnings
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import DATABASE_URL, IS_SQLITE
 from flask_migrate import upgrade
+from helpers.app import DATABASE_URL, IS_SQLITE
 from sqlalchemy import select, text
 
 from backoffice import create_app

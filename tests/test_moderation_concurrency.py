@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
 from flask import Flask
+from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
 from sqlalchemy import func, select, text
 
 from backoffice import create_app

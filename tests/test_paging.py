@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import delete, func, select
 
-from backoffice.admin.comments import PostFilter
+from backoffice.admin.filters import PostFilter
 from backoffice.admin.links import find_view, list_url
 from backoffice.extensions import db
 from backoffice.models import COMMENT_STATUSES, AuditEntry, Comment, Post, Tag, counts

@@ -10,9 +10,8 @@ import pytest
 from flask_admin.model.template import LinkRowAction
 from sqlalchemy import select
 
-from backoffice.admin.filters import DateTimeBetween
+from backoffice.admin.filters import AuthorFilter, DateTimeBetween, StatusFilter, TagFilter
 from backoffice.admin.links import filter_key, find_view
-from backoffice.admin.posts import AuthorFilter, StatusFilter, TagFilter
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag, User
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD
 from flask import g
+from helpers.app import PASSWORD
 
 from backoffice.extensions import db
 from backoffice.models import User

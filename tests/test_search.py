@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import IS_SQLITE
+from helpers.app import IS_SQLITE
 from sqlalchemy import select
 
+from backoffice.admin.filters import StatusFilter
 from backoffice.admin.links import filter_key, find_view
-from backoffice.admin.posts import StatusFilter
 from backoffice.domain import search
 from backoffice.domain.search import (
     COMMENTS,

@@ -8,7 +8,7 @@ before the change: it stands for a stolen cookie or a forgotten session on anoth
 from __future__ import annotations
 
 import pytest
-from conftest import IS_SQLITE, PASSWORD, extract_csrf
+from helpers.app import IS_SQLITE, PASSWORD, extract_csrf
 from sqlalchemy import inspect, select, text
 
 from backoffice import create_app

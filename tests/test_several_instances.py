@@ -22,8 +22,9 @@ import uuid
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from conftest import S3_ENVIRONMENT, extract_csrf
-from test_deploy import BIN, ROOT, free_port, fresh_copy, run, stop, wait_until_serving
+from helpers.app import extract_csrf
+from helpers.deploy import BIN, ROOT, free_port, fresh_copy, run, stop, wait_until_serving
+from helpers.s3 import S3_ENVIRONMENT
 
 PASSWORD = "a long instances password"
 # A 1x1 transparent PNG.

@@ -9,7 +9,7 @@ import re
 import threading
 
 import pytest
-from conftest import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
+from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
 from sqlalchemy import func, select
 
 from backoffice import create_app

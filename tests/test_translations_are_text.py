@@ -1,9 +1,9 @@
 """A translator's text is data: it reaches every page as text, in every context.
 
-Every German entry of both domains (ours and Flask-Admin's) is made hostile (tests/hostile.py)
-and every page is rendered: no payload element, attribute, handler or script may appear in the
-markup, and the payload must show as text (so the hostile catalog was really in use). The same
-pages are opened in Chromium in ``tests/test_browser_hostile.py``.
+Every German entry of both domains (ours and Flask-Admin's) is made hostile
+(tests/helpers/hostile.py) and every page is rendered: no payload element, attribute, handler or
+script may appear in the markup, and the payload must show as text (so the hostile catalog was
+really in use). The same pages are opened in Chromium in ``tests/test_browser_hostile.py``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from flask import Flask, render_template_string, url_for
 from flask_babel import lazy_gettext, lazy_pgettext
-from hostile import PAYLOAD, VISIBLE_MARK, hostile, hostile_catalogs, injections
+from helpers.app import sign_in_client, speak_client
+from helpers.hostile import PAYLOAD, VISIBLE_MARK, hostile, hostile_catalogs, injections
+from helpers.pages import admin_pages, seed_one_of_everything
 from markupsafe import Markup, escape
-from test_i18n_pages import admin_pages, seed_one_of_everything, sign_in, speak
 from wtforms import Form, StringField
 
 from backoffice.i18n import catalogs
@@ -183,10 +184,10 @@ def test_every_page_shows_hostile_translations_as_text(app, make_user, client):
     seed_one_of_everything(admin_user)
     author = make_user("writer", "author")
     visitor, outsider = app.test_client(), app.test_client()
-    sign_in(client, admin_user)
-    sign_in(outsider, author)
+    sign_in_client(client, admin_user)
+    sign_in_client(outsider, author)
     for who in (client, visitor, outsider):
-        speak(who, "de")
+        speak_client(who, "de")
 
     responses = pages_with_forms(client, app)
     responses += [

@@ -13,17 +13,16 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from catalog_state import database_state, files_state
-from conftest import extract_csrf
+from helpers.app import extract_csrf
+from helpers.catalog_state import database_state, files_state
+from helpers.catalogs import PENDING, blank, edit_url, form_of, key_of, refused, rewrite
 from sqlalchemy import select
 
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, User
 from backoffice.workbench import files, store, transfer
 
-PENDING = "%(num)d pending"  # a plural entry, shown in the post list
 SINGULAR = "Choose a language from the list."  # a singular entry, a profile form error
 ZONE = "Site default (%(zone)s)"  # a singular entry with a placeholder
 
@@ -34,54 +33,6 @@ def app_config(workbench_config):
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def po_file(catalogs: Path, lang: str) -> Path:
-    return catalogs / lang / "LC_MESSAGES" / "messages.po"
-
-
-def rewrite(catalogs: Path, lang: str, change) -> None:
-    """Apply ``change(catalog)`` to a catalog copy and compile it, as a developer would before
-    the language's first use imports it."""
-    path = po_file(catalogs, lang)
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    change(catalog)
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100)
-    path.write_bytes(buffer.getvalue())
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    path.with_suffix(".mo").write_bytes(buffer.getvalue())
-
-
-def blank(catalogs: Path, lang: str, msgid: str) -> None:
-    """Make ``msgid`` untranslated in ``lang``."""
-
-    def change(catalog) -> None:
-        message = catalog[msgid]
-        message.string = ("",) * len(message.string) if message.pluralizable else ""
-
-    rewrite(catalogs, lang, change)
-
-
-def key_of(lang: str, msgid: str) -> str:
-    return next(entry.key for entry in store.entries(lang) if entry.msgid == msgid)
-
-
-def edit_url(lang: str, msgid: str) -> str:
-    return f"/admin/translations/{lang}/edit/?key={key_of(lang, msgid)}"
-
-
-def form_of(html: str) -> dict[str, str]:
-    """The editor form's fields as the page shows them."""
-    fields = {"csrf_token": extract_csrf(html)}
-    fields["base_version"] = re.search(r'name="base_version" value="([^"]*)"', html).group(1)
-    for name, text in re.findall(
-        r'<textarea[^>]*name="(string-\d+)"[^>]*>([^<]*)</textarea>', html
-    ):
-        fields[name] = text
-    return fields
-
-
 def translator_of(make_user, *languages: str) -> User:
     return make_user("tina", "translator", translation_languages=list(languages))
 
@@ -280,18 +231,6 @@ def test_save_and_next_opens_the_next_untranslated_entry(client, login_as, catal
 def add_entry(catalogs: Path, lang: str, msgid: str) -> None:
     """Give ``lang``'s catalog copy a new, untranslated entry (as ``translate update`` would)."""
     rewrite(catalogs, lang, lambda catalog: catalog.add(msgid, "", [("templates/x.html", 1)]))
-
-
-def refused(client, lang: str, msgid: str, **typed: str) -> tuple[str, list[str]]:
-    """POST ``typed`` to the editor of ``msgid``: the re-rendered page and its error list."""
-    page = client.get(edit_url(lang, msgid)).get_data(as_text=True)
-    before = store.get_entry(lang, key_of(lang, msgid))
-    response = client.post(edit_url(lang, msgid), data={**form_of(page), **typed})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert store.get_entry(lang, key_of(lang, msgid)) == before  # nothing written
-    box = html.split('data-testid="errors"')[1].split("</div>")[0]
-    return html, [unescape(item) for item in re.findall(r"<li>([^<]*)</li>", box)]
 
 
 def test_missing_placeholder_is_refused_and_the_typed_text_kept(client, login_as):

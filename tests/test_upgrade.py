@@ -17,7 +17,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from test_deploy import BIN, ROOT, fresh_copy
+from helpers.deploy import BIN, ROOT, fresh_copy
 
 #: The last commit whose workbench wrote the catalogs into the checkout's files.
 FILE_CATALOGS = "685c3ac6350364d9ce81b815c7fa096ba85eb0b2"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from test_translations_view import key_of, rewrite
+from helpers.catalogs import key_of, rewrite
 
 from backoffice.workbench import consistency, memory
 

@@ -8,10 +8,10 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import extract_csrf
+from helpers.app import extract_csrf
+from helpers.catalogs import edit_url, form_of, key_of
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
-from test_translations_view import edit_url, form_of, key_of
 
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, GlossaryTerm

@@ -12,8 +12,8 @@ import re
 from html import unescape
 
 import pytest
-from catalog_state import database_state, files_state, translation_rows
-from conftest import extract_csrf
+from helpers.app import extract_csrf
+from helpers.catalog_state import database_state, files_state, translation_rows
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 

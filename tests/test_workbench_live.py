@@ -24,8 +24,8 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
-from catalog_state import instance
-from conftest import DATABASE_URL, IS_SQLITE, PASSWORD
+from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD
+from helpers.catalog_state import instance
 from sqlalchemy import create_engine, text
 
 from backoffice import create_app

@@ -11,7 +11,7 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po
-from test_translations_view import edit_url, key_of, rewrite
+from helpers.catalogs import edit_url, key_of, rewrite
 
 from backoffice.extensions import db
 from backoffice.i18n import revisions

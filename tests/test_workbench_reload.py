@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from catalog_state import instance, shared_database
-from conftest import IS_SQLITE
+from helpers.app import IS_SQLITE
+from helpers.catalog_state import instance, shared_database
 
 from backoffice.core import atomic_files
 from backoffice.domain.accounts import create_user

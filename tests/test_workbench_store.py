@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from catalog_state import (
+from helpers.catalog_state import (
     database_state,
     files_state,
     instance,

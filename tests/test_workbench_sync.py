@@ -16,7 +16,7 @@ from unittest import mock
 
 import pytest
 from babel.messages.pofile import read_po, write_po
-from catalog_state import (
+from helpers.catalog_state import (
     database_state,
     files_state,
     instance,

@@ -8,24 +8,15 @@ import io
 
 import pytest
 from babel.messages.pofile import read_po
-from catalog_state import database_state, files_state, row, translation_rows
+from helpers.catalog_state import database_state, files_state, row, translation_rows
+from helpers.catalogs import po
 
 from backoffice.workbench import files, store, transfer
-
-HEADER = (
-    'msgid ""\nmsgstr ""\n"Language: {lang}\\n"\n'
-    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
-    '"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-)
 
 
 @pytest.fixture
 def app_config(workbench_config):
     return workbench_config
-
-
-def po(body: str, lang: str = "de") -> bytes:
-    return (HEADER.format(lang=lang) + body).encode("utf-8")
 
 
 @pytest.fixture

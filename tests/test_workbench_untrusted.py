@@ -4,10 +4,9 @@ as a browser would read it), and what the checks allow reaches every page as tex
 from __future__ import annotations
 
 import pytest
-from catalog_state import database_state, files_state
-from hostile import injections
-from test_translations_view import edit_url, form_of, key_of, refused
-from test_workbench_transfer import po
+from helpers.catalog_state import database_state, files_state
+from helpers.catalogs import edit_url, form_of, key_of, po, refused
+from helpers.hostile import injections
 
 from backoffice.workbench import store, transfer
 

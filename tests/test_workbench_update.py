@@ -8,7 +8,7 @@ import re
 
 import pytest
 from babel.messages.pofile import read_po, write_po
-from catalog_state import database_state, files_state, row, translation_rows
+from helpers.catalog_state import database_state, files_state, row, translation_rows
 
 from backoffice.i18n import catalogs, compiled
 from backoffice.workbench import files, store, update

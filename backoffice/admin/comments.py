@@ -18,7 +18,6 @@ from flask import flash, redirect, request, session, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
-from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,12 +28,12 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
 from backoffice.admin.base import GatedModelView
+from backoffice.admin.filters import PostFilter
 from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
 from backoffice.admin.links import row_url
 from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
 from backoffice.compat.flask_admin import action_title
-from backoffice.core.ids import parse_id
 from backoffice.domain.moderation import (
     lock_comment,
     parse_seen,
@@ -82,13 +81,6 @@ class SeenStatusField(HiddenField):
 
     def populate_obj(self, obj: Any, name: str) -> None:
         pass
-
-
-class PostFilter(FilterEqual):
-    """Comments on one post (by id; used by the links from the post list)."""
-
-    def clean(self, value: str) -> int:
-        return parse_id(value) or 0
 
 
 def current_tab() -> str:

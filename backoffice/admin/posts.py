@@ -6,10 +6,6 @@ from typing import Any
 
 from flask import abort, render_template, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import (
-    BaseSQLAFilter,
-    FilterEqual,
-)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -21,9 +17,16 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from backoffice.admin.base import GatedModelView
-from backoffice.admin.comments import PostFilter
 from backoffice.admin.fields import LocalDateTimeField
-from backoffice.admin.filters import DateTimeBetween, DateTimeGreater, DateTimeSmaller
+from backoffice.admin.filters import (
+    AuthorFilter,
+    DateTimeBetween,
+    DateTimeGreater,
+    DateTimeSmaller,
+    PostFilter,
+    StatusFilter,
+    TagFilter,
+)
 from backoffice.admin.formatting import datetime_formatter, format_count, status_formatter
 from backoffice.admin.links import list_url, row_url
 from backoffice.admin.rows import ROW_SLOT
@@ -42,31 +45,6 @@ from backoffice.security.own_posts import (
 from backoffice.security.roles import can
 
 POST_STATUS_CHOICES = [("draft", _l("Draft")), ("published", _l("Published"))]
-
-
-class StatusFilter(FilterEqual):
-    """Posts in one status (a fixed list of choices)."""
-
-
-class AuthorFilter(BaseSQLAFilter):
-    """Posts by one author, by user name regardless of case (a subquery, no join)."""
-
-    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
-        wanted = select(User.id).where(func.lower(User.username) == str(value).strip().lower())
-        return query.filter(Post.author_id.in_(wanted))
-
-    def operation(self) -> str:
-        return _l("equals")
-
-
-class TagFilter(BaseSQLAFilter):
-    """Posts that carry a tag, by title regardless of case (no join: one EXISTS)."""
-
-    def apply(self, query: Any, value: Any, alias: Any = None) -> Any:
-        return query.filter(Post.tags.any(func.lower(Tag.title) == str(value).strip().lower()))
-
-    def operation(self) -> str:
-        return _l("equals")
 
 
 #: Joins a post's tag titles in one list column. Titles are saved with their whitespace

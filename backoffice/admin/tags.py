@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response
 from wtforms.validators import ValidationError
 
 from backoffice.admin.base import GatedModelView
+from backoffice.admin.filters import TagFilter
 from backoffice.admin.links import list_url
-from backoffice.admin.posts import TagFilter
 from backoffice.core.ids import parse_id, parse_ids
 from backoffice.domain.tags import merge_tags, plan_merge
 from backoffice.extensions import db

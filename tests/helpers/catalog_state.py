@@ -1,4 +1,4 @@
-"""What the workbench's tests compare before and after (not a test module).
+"""What the workbench's tests compare before and after.
 
 - :func:`files_state`: the bytes and mtimes of the configured catalog files (every language's
   ``.po`` and ``.mo``, and the template): no save, upload or update may write one.
@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import DATABASE_URL, IS_SQLITE
 from flask import Flask
 from sqlalchemy import select
 
@@ -23,6 +22,7 @@ from backoffice.domain.accounts import ensure_roles
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, TranslationCatalog, TranslationEntry
 from backoffice.workbench import files
+from helpers.app import DATABASE_URL, IS_SQLITE
 
 
 def files_state() -> dict[Path, tuple[bytes, int]]:

@@ -1,4 +1,4 @@
-"""Hostile translations for the tests (not a test module).
+"""Hostile translations for the tests.
 
 :func:`hostile_catalogs` writes a copy of ``translations/`` in which every German entry of both
 domains (ours and Flask-Admin's ``admin``) is its source text followed by :data:`PAYLOAD`:
