@@ -13,6 +13,7 @@ each worker gets a database of its own (``<name>_gw0``, ``<name>_gw1``), made by
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, g
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
 from helpers.browser import CHROMIUM, CHROMIUM_ARGS, browser_tab
@@ -38,8 +39,10 @@ from backoffice.i18n import catalogs, revisions
 from backoffice.models import User
 
 _migrated = False
-#: One app per configuration, shared by the tests that ask for it (see the ``app`` fixture).
+#: One app per configuration, shared by the tests that ask for it (see the ``app`` fixture);
+#: the most recently built ones are kept.
 _APPS: dict[tuple[Any, ...], Flask] = {}
+SHARED_APPS = 8
 #: Settings a shared app may have: plain values, so the same ones mean the same app.
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -77,14 +80,36 @@ def _prepare_database(app: Flask) -> None:
     revisions.refresh(db.session)  # the catalogs just emptied: no process may serve old ones
 
 
-def _isolate_request_globals() -> None:
-    """Give each test request fresh per-request state, as production has.
+class ServedClient(FlaskClient):
+    """The test client, with each request in an app context of its own, as a server serves it
+    (its own ``g``, its own database session), not in the test's.
 
-    Tests keep one app context open (to use ``db.session``), and Flask then reuses its ``g``
-    for every request; Flask-Babel, Flask-Login and our own per-request caches live there.
-    """
-    for name in list(g):
-        g.pop(name, None)
+    Before a request, what the test changed in its session is committed (the request's session
+    would not see it); after it, the test's session starts a new transaction, so the test reads
+    what the request committed (its objects are expired, as after any commit)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        held = has_app_context()  # the test's own, if any
+        if held and (db.session.new or db.session.dirty or db.session.deleted):
+            db.session.commit()
+        context = contextvars.Context()
+        response = context.run(super().open, *args, **kwargs)
+        if not kwargs.get("buffered") and response.is_streamed:
+            _STREAMED.append((context, response))
+        if held:
+            db.session.commit()  # a new transaction: the test reads what the request did
+        return response
+
+
+#: Streamed responses keep their request's context (and database connection) until they are
+#: closed; the ``app`` fixture closes those a test left open, in the context they ran in.
+_STREAMED: list[tuple[contextvars.Context, Any]] = []
+
+
+def _close_streamed() -> None:
+    while _STREAMED:
+        context, response = _STREAMED.pop()
+        context.run(response.close)
 
 
 @pytest.fixture
@@ -193,12 +218,18 @@ def _shared_key(
     return tuple(sorted(config.items()))
 
 
+def _release(app: Flask) -> None:
+    """Close the database connections of a shared app no test will use again."""
+    with app.app_context():
+        db.engine.dispose()
+
+
 def _build_app(uploads: Path, app_config: dict[str, Any]) -> Flask:
     # The media library in a folder of the tests' own; never the repository's instance/uploads.
     settings = {"UPLOADS_DIR": str(uploads), **app_config}
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=DATABASE_URL, **settings)
     app.jinja_env.bytecode_cache = TEMPLATE_CODE
-    app.before_request_funcs.setdefault(None, []).insert(0, _isolate_request_globals)
+    app.test_client_class = ServedClient
     return app
 
 
@@ -220,6 +251,8 @@ def app(
         app = _build_app(tmp_path_factory.mktemp("app") / "uploads", app_config)
         if key is not None:
             _APPS[key] = app
+            if len(_APPS) > SHARED_APPS:  # settings seen once (a fresh bucket): let them go
+                _release(_APPS.pop(next(iter(_APPS))))
     config = dict(app.config)
     hooks = {name: list(funcs) for name, funcs in app.before_request_funcs.items()}
     views = [
@@ -232,6 +265,7 @@ def app(
             ensure_roles(db.session)
             db.session.commit()
             yield app
+            _close_streamed()
             db.session.remove()
             if key is None:
                 if IS_SQLITE:

@@ -400,8 +400,9 @@ def test_counts_follow_a_public_comment_and_a_deleted_post(client, login_as, csr
     assert response.status_code == 303
     login_as("admin")
     _assert_counts_true(client)
-    client.post("/admin/posts/delete/", data={"id": post.id, "csrf_token": csrf()})
-    assert db.session.get(Post, post.id) is None
+    post_id = post.id
+    client.post("/admin/posts/delete/", data={"id": post_id, "csrf_token": csrf()})
+    assert db.session.get(Post, post_id) is None
     _assert_counts_true(client)
 
 

@@ -147,9 +147,9 @@ def test_author_edits_and_deletes_only_their_own_posts(client, login_as, csrf):
     db.session.expire_all()
     assert db.session.get(Post, theirs.id).title == "Theirs"
 
-    client.post("/admin/posts/delete/", data={"id": mine.id, "csrf_token": csrf()})
-    db.session.expire_all()
-    assert db.session.get(Post, mine.id) is None
+    mine_id = mine.id
+    client.post("/admin/posts/delete/", data={"id": mine_id, "csrf_token": csrf()})
+    assert db.session.get(Post, mine_id) is None
 
 
 def test_posts_created_by_an_author_belong_to_them(client, login_as, csrf):

@@ -144,10 +144,11 @@ def test_translator_adds_edits_and_deletes_a_term_through_the_pages(client, logi
     assert client.post(edit, data=data).status_code == 303
     db.session.refresh(term)
     assert term.note == "Nicht „Anmerkung“"
+    term_id = term.id
     delete = client.post(f"{edit}delete", data={"csrf_token": data["csrf_token"]})
     assert delete.status_code == 303
     assert db.session.scalar(select(GlossaryTerm)) is None
-    assert [e.action for e in audit_of(term.id)] == ["create", "update", "delete"]
+    assert [e.action for e in audit_of(term_id)] == ["create", "update", "delete"]
 
 
 def test_a_refused_term_shows_the_reason(client, login_as, translator):
