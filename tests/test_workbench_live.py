@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD
 from helpers.catalog_state import instance
+from helpers.deploy import stop
 from sqlalchemy import create_engine, text
 
 from backoffice import create_app
@@ -185,9 +186,4 @@ def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy,
         assert saved_in_database(url) == [NEW]
         assert catalog_files(catalog_copy) == files_before  # no .po or .mo written
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
