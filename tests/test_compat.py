@@ -140,3 +140,169 @@ def test_flask_babel_request_state_and_a_domains_directories(app):
         assert babel_compat.request_state().babel_locale == flask_babel.get_locale()
     assert hasattr(admin_babel.domain, "_translation_directories")
     assert admin_babel.domain._translation_directories is None  # ours: the app's setting
+
+
+def test_flask_babel_records_the_chosen_locale_zone_and_domain_where_we_read_them(app):
+    import flask_babel
+
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        state = babel_compat.request_state()
+        assert babel_compat.chosen_locale(state) is None  # not chosen yet
+        locale, zone, domain = flask_babel.get_locale(), flask_babel.get_timezone(), None
+        domain = flask_babel.get_domain()
+        assert babel_compat.chosen_locale(state) is locale
+        assert babel_compat.chosen_timezone(state) is zone
+        assert babel_compat.chosen_domain(state) is domain
+        babel_compat.translations_memo(state)["k"] = 1
+        assert babel_compat.translations_memo(babel_compat.request_state()) == {"k": 1}
+        flask_babel.refresh()  # drops the choice: asked again, not read stale
+        assert babel_compat.chosen_locale(state) is None
+
+
+def test_flask_babel_default_domain_is_a_cached_property_that_assignment_replaces(app):
+    import flask_babel
+
+    from backoffice.extensions import babel
+    from backoffice.i18n.reload import ReloadingDomain
+
+    fresh = flask_babel.Babel()
+    assert babel_compat.default_domain(fresh) is None  # made on first use, not before
+    made = fresh.domain_instance
+    assert babel_compat.default_domain(fresh) is made
+    ours = flask_babel.Domain(domain="ours")
+    babel_compat.replace_default_domain(fresh, ours)
+    assert fresh.domain_instance is ours
+    assert isinstance(babel_compat.default_domain(babel), ReloadingDomain)
+    with app.test_request_context():
+        assert flask_babel.get_domain() is babel_compat.default_domain(babel)
+
+
+def test_flask_admin_keeps_the_page_context_on_g_that_we_drop(app):
+    from flask import g
+    from flask_admin import helpers
+
+    from backoffice.compat.flask_admin import FileAdminHooks, admin_views, forget_render_context
+
+    with app.test_request_context():
+        app.jinja_env.from_string("{{ resolve_ctx() }}").render(resolve_ctx=helpers.resolve_ctx)
+        assert helpers.get_render_ctx() is not None
+        forget_render_context()
+        assert helpers.get_render_ctx() is None and "_admin_render_ctx" not in g
+    media = next(
+        v for v in admin_views(app.extensions["admin"][0]) if isinstance(v, FileAdminHooks)
+    )
+    with app.test_request_context("/admin/media/"):
+        assert media.dir_url(".index_view", "docs") == "/admin/media/b/docs"
+
+
+def test_sqlalchemy_orders_by_a_label_through_a_reference_we_see_through(app):
+    from sqlalchemy import desc, func
+    from sqlalchemy.sql.elements import Label, UnaryExpression
+
+    from backoffice.compat.sqlalchemy import order_by_clauses, unlabelled
+    from backoffice.extensions import db
+    from backoffice.models import Tag
+
+    uses = func.count(Tag.id).label("uses")  # how a column_property sorts
+    with app.app_context():
+        for order, seen in ((uses, Label), (desc(uses), UnaryExpression)):
+            query = db.session.query(Tag.id, uses).group_by(Tag.id).order_by(order)
+            (clause,) = order_by_clauses(query)
+            assert clause is not order and isinstance(unlabelled(clause), seen)
+        assert unlabelled(uses) is uses  # anything else comes back unchanged
+
+
+# -- The wall itself ---------------------------------------------------------------------------
+def _library_private_names() -> set[str]:
+    import re
+    from pathlib import Path
+
+    import flask_admin
+    import flask_babel
+    import sqlalchemy
+
+    found: set[str] = set()
+    for package in (flask_admin, flask_babel, sqlalchemy):
+        for path in Path(package.__file__).parent.rglob("*.py"):
+            found.update(re.findall(r"(?<![\w.])_[a-z]\w*|(?<=\.)_[a-z]\w*", path.read_text()))
+    return found
+
+
+# SQLAlchemy's Row spells its public API with a leading underscore (so it never clashes with a
+# column's name): https://docs.sqlalchemy.org/en/20/core/connections.html#sqlalchemy.engine.Row
+PUBLIC_DESPITE_THE_UNDERSCORE = {"_mapping", "_asdict", "_fields", "_tuple", "_t"}
+NAME_READERS = {"getattr", "setattr", "hasattr", "delattr", "get", "pop", "setdefault"}
+
+
+def _uses_of_private_names(tree) -> set[tuple[str, int]]:
+    """``x._name``, ``getattr(x, "_name")``, ``g.pop("_name")``, ``x["_name"]`` and
+    ``from lib import _name``."""
+    import ast
+
+    def private(node) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value.startswith("_") and node.value.isidentifier():
+                return node.value
+        return None
+
+    uses = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            uses.add((node.attr, node.lineno))
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if called in NAME_READERS:
+                for arg in node.args[:2]:
+                    if name := private(arg):
+                        uses.add((name, node.lineno))
+        elif isinstance(node, ast.Subscript) and (name := private(node.slice)):
+            uses.add((name, node.lineno))
+        elif isinstance(node, ast.ImportFrom):
+            uses.update((alias.name, node.lineno) for alias in node.names
+                        if alias.name.startswith("_"))  # fmt: skip
+    return {
+        (name, line)
+        for name, line in uses
+        if not name.startswith("__") and name not in PUBLIC_DESPITE_THE_UNDERSCORE
+    }
+
+
+def _names_we_define(trees) -> set[str]:
+    import ast
+
+    ours = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                ours.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                ours.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                ours.add(node.id)
+            elif isinstance(node, ast.arg):
+                ours.add(node.arg)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                ours.add(node.target.id)
+    return ours
+
+
+def test_only_the_compat_modules_reach_a_private_name_of_flask_admin_babel_or_sqlalchemy():
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "backoffice"
+    trees = {
+        path: ast.parse(path.read_text())
+        for path in package.rglob("*.py")
+        if "compat" not in path.relative_to(package).parts
+    }
+    library = _library_private_names() - _names_we_define(trees.values())
+    assert {"_apply_search", "_views", "_order_by_clauses", "_args"} <= library  # it sees them
+    reached = [
+        f"{path.relative_to(package.parent)}:{line} uses {name}"
+        for path, tree in trees.items()
+        for name, line in sorted(_uses_of_private_names(tree))
+        if name in library
+    ]
+    assert not reached, "private names outside backoffice/compat:\n" + "\n".join(reached)

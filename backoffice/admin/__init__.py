@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,7 @@ from backoffice.admin.reminders import ReminderView
 from backoffice.admin.tags import TagView
 from backoffice.admin.translations import TranslationsView
 from backoffice.admin.users import RoleView, UserView
+from backoffice.compat.flask_admin import forget_render_context
 from backoffice.media import storage_of
 from backoffice.models import AuditEntry, Comment, Post, Reminder, Role, Tag, User
 
@@ -51,12 +52,5 @@ def init_app(app: Flask) -> Admin:
     add_badge(admin, "comments", pending_count)
     init_in_context(app, admin)
     app.add_template_global(cached_menu)
-    app.teardown_appcontext(_forget_render_context)
+    app.teardown_appcontext(forget_render_context)
     return admin
-
-
-def _forget_render_context(_error: BaseException | None) -> None:
-    # Flask-Admin keeps each page's Jinja context on g for its form rules (h.resolve_ctx),
-    # and the context holds g: a cycle that kept the page (its rows too) for the garbage
-    # collector, which then ran about every other request.
-    g.pop("_admin_render_ctx", None)

@@ -19,6 +19,7 @@ from sqlalchemy import inspect
 
 from backoffice.admin.rows import ROW_ID
 from backoffice.compat.flask_admin import admin_views, view_filters
+from backoffice.compat.flask_babel import lazy_texts
 from backoffice.core.caches import ProcessCache, request_memo
 
 #: A filter class, or its operation's English name ("equals", "between").
@@ -66,8 +67,8 @@ def _base_column(column: Any) -> Any:
 def _operation_name(flt: BaseFilter) -> str:
     operation = flt.operation()
     # The English msgid of the lazy string, as Flask-Admin's get_filter_arg reads it.
-    args = getattr(operation, "_args", None)
-    return str(args[0] if args else operation)
+    texts = lazy_texts(operation)
+    return texts[0] if texts else str(operation)
 
 
 def _matches(flt: BaseFilter, operation: Operation, exact: bool) -> bool:

@@ -60,7 +60,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 
 from backoffice.compat import flask_admin
 from backoffice.compat.flask_admin import ModelViewHooks
-from backoffice.compat.sqlalchemy import loader_options, order_by_clauses
+from backoffice.compat.sqlalchemy import loader_options, order_by_clauses, unlabelled
 from backoffice.core.caches import request_memo
 from backoffice.core.database import numbered
 from backoffice.core.ids import parse_id
@@ -105,22 +105,14 @@ def list_page(endpoint: str) -> ListPage:
     return page
 
 
-def _unwrapped(clause: Any) -> Any:
-    """The ORDER BY clause itself: Flask-Admin sorts by a ``column_property`` (a tag's usage
-    count) through a reference to its label."""
-    while getattr(clause, "__visit_name__", None) == "label_reference":
-        clause = clause.element
-    return clause
-
-
 def _is_desc(clause: Any) -> bool:
-    clause = _unwrapped(clause)
+    clause = unlabelled(clause)
     return isinstance(clause, UnaryExpression) and clause.modifier is operators.desc_op
 
 
 def _sort_key(clause: Any) -> Any:
     """The expression an ORDER BY clause sorts by (``x`` of ``x DESC``)."""
-    clause = _unwrapped(clause)
+    clause = unlabelled(clause)
     if isinstance(clause, UnaryExpression) and clause.modifier in (
         operators.desc_op,
         operators.asc_op,

@@ -221,7 +221,7 @@ class MediaView(RoleGated, FileAdminHooks, BaseFileAdmin):
         # FileAdmin sorts by any of its tuple columns; "rel_path" compares None with text (500).
         sort = request.args.get("sort")
         if sort is not None and sort not in self.column_sortable_list:
-            return redirect(self._get_dir_url(".index_view", path))
+            return redirect(self.dir_url(".index_view", path))
         return super().index_view(path)
 
     @expose("/images.json")

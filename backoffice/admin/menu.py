@@ -78,7 +78,7 @@ def menu_state(admin: Admin, view: Any) -> tuple[Any, ...]:
         (item.is_visible() and item.is_accessible(), item.is_active(view))
         for item in walk_menu(admin.menu())
     ]
-    state += [label.count() for label in getattr(admin, "_backoffice_badges", ())]
+    state += [label.count() for label in vars(admin).get("backoffice_badges", ())]
     return tuple(state)
 
 
@@ -89,9 +89,9 @@ def add_badge(admin: Admin, endpoint: str, count: Callable[[], int]) -> None:
             children = [menu_view(child) for child in menu_children(item)]
             if any(view is not None and view.endpoint == endpoint for view in children):
                 item.name = BadgedLabel(item.name, count, f"badge-category-{endpoint}")
-                admin.__dict__.setdefault("_backoffice_badges", []).append(item.name)
+                vars(admin).setdefault("backoffice_badges", []).append(item.name)
             continue
         view = menu_view(item)
         if view is not None and view.endpoint == endpoint:
             item.name = BadgedLabel(item.name, count, f"badge-{endpoint}")
-            admin.__dict__.setdefault("_backoffice_badges", []).append(item.name)
+            vars(admin).setdefault("backoffice_badges", []).append(item.name)

@@ -8,6 +8,8 @@
 - An action's title (``_actions_data``): the queue's one-click buttons.
 - Protected hooks, given public names by two mixins (:class:`ModelViewHooks`,
   :class:`FileAdminHooks`), and the edited object a form keeps for ``Unique`` (``_obj``).
+- The page's Jinja context it leaves on ``g`` (``_admin_render_ctx``), dropped at the end of
+  each request (:func:`forget_render_context`).
 
 Relies on all of the above keeping their names and signatures (tests/test_compat.py).
 """
@@ -116,8 +118,12 @@ class FileAdminHooks:
     - ``handle_view(name, upstream, **kwargs)``: check a request before (and after) the file
       admin's own check, ``upstream()``, which answers a refusal or None (``_handle_view``);
     - ``normalize_path(path)``: (base, directory, path) of a URL's path (``_normalize_path``);
-    - ``save_form_files(directory, path, form)``: store an upload (``_save_form_files``).
+    - ``save_form_files(directory, path, form)``: store an upload (``_save_form_files``);
+    - ``dir_url(endpoint, path)``: the URL of a folder's page (``_get_dir_url``).
     """
+
+    def dir_url(self, endpoint: str, path: str | None) -> str:
+        return str(self._get_dir_url(endpoint, path))  # type: ignore[attr-defined]
 
     def _handle_view(self, name: str, **kwargs: Any) -> Any:
         def upstream() -> Any:
@@ -144,3 +150,14 @@ class FileAdminHooks:
 def remember_edited_object(form: Any, obj: Any) -> None:
     """What Flask-Admin's ``BaseForm`` does: its ``Unique`` validator reads ``form._obj``."""
     form._obj = obj
+
+
+def forget_render_context(_error: BaseException | None = None) -> None:
+    """Drop the page context Flask-Admin keeps on ``g`` for its form rules (``h.resolve_ctx``).
+
+    The context holds ``g`` itself: a reference cycle that kept each page (its rows too) for
+    the garbage collector, which then ran about every other request. A teardown hook.
+    """
+    from flask import g
+
+    g.pop("_admin_render_ctx", None)

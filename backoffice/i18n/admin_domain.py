@@ -32,7 +32,7 @@ def install(app: Flask) -> None:
     domain = admin_babel.domain
     use_app_directories(domain)
     domain.get_translations_cache = _cache_of_the_current_app
-    if not isinstance(domain.__dict__.get("get_translations"), partial):
+    if not isinstance(domain.get_translations, partial):
         # Wrap once: the per-request memo (backoffice.i18n.lookup.remembered).
         domain.get_translations = partial(remembered, domain, domain.get_translations)
     app.extensions["backoffice_admin_translations"] = {}

@@ -18,7 +18,13 @@ from typing import Any, TypeVar
 from flask_babel import get_domain, get_locale, get_timezone
 
 from babel import Locale
-from backoffice.compat.flask_babel import request_state
+from backoffice.compat.flask_babel import (
+    chosen_domain,
+    chosen_locale,
+    chosen_timezone,
+    request_state,
+    translations_memo,
+)
 
 T = TypeVar("T")
 
@@ -35,7 +41,7 @@ def current_locale() -> Locale | None:
 
 
 def _locale(state: Any) -> Locale | None:
-    return state.__dict__.get("babel_locale") or get_locale()
+    return chosen_locale(state) or get_locale()
 
 
 def current_timezone() -> Any:
@@ -43,7 +49,7 @@ def current_timezone() -> Any:
     state = _state()
     if state is None:
         return get_timezone()
-    return state.__dict__.get("babel_tzinfo") or get_timezone()
+    return chosen_timezone(state) or get_timezone()
 
 
 def remembered(domain: object, load: Callable[[], Any]) -> Any:
@@ -52,7 +58,7 @@ def remembered(domain: object, load: Callable[[], Any]) -> Any:
     state = _state()
     if state is None:
         return load()
-    memo = state.__dict__.setdefault("translations_memo", {})
+    memo = translations_memo(state)
     key = (id(domain), _locale(state))
     translations = memo.get(key)
     if translations is None:
@@ -67,7 +73,7 @@ def wrap_remembered(domain: Any, wrap: Callable[[Any], Any]) -> Any:
     if state is None:
         return None
     real = domain.get_translations()  # remembered under the key below from here on
-    memo = state.__dict__.setdefault("translations_memo", {})
+    memo = translations_memo(state)
     wrapped = memo[(id(domain), _locale(state))] = wrap(real)
     return wrapped
 
@@ -75,5 +81,5 @@ def wrap_remembered(domain: Any, wrap: Callable[[Any], Any]) -> Any:
 def translations() -> Any:
     """The request's translations in its domain (``flask_babel.get_translations()``)."""
     state = _state()
-    domain = state.__dict__.get("babel_domain") if state is not None else None
+    domain = chosen_domain(state) if state is not None else None
     return (domain or get_domain()).get_translations()

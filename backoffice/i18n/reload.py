@@ -25,6 +25,7 @@ from babel.support import Translations
 from flask import Flask, current_app, has_app_context
 from flask_babel import Domain, get_locale
 
+from backoffice.compat.flask_babel import default_domain, replace_default_domain
 from backoffice.extensions import babel, db
 from backoffice.i18n.catalogs import signature
 from backoffice.i18n.lookup import remembered
@@ -103,7 +104,6 @@ def catalog_signature(directories: tuple[str, ...], domains: list[str], locale: 
 
 def init_app(app: Flask) -> None:
     """Make Flask-Babel's default domain (shared by every app of the process) reload."""
-    current = babel.__dict__.get("domain_instance")
-    if not isinstance(current, ReloadingDomain):
-        # Flask-Babel's domain_instance is a cached_property: assigning it replaces it.
-        babel.domain_instance = ReloadingDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    if not isinstance(default_domain(babel), ReloadingDomain):
+        domain = ReloadingDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+        replace_default_domain(babel, domain)
