@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask, has_app_context
+from flask import Flask, has_app_context, session
 from flask.testing import FlaskClient, FlaskCliRunner
 from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
 from helpers.browser import CHROMIUM, CHROMIUM_ARGS, browser_tab
-from helpers.s3 import S3_ENVIRONMENT, s3_client
+from helpers.s3 import S3_ENVIRONMENT, empty_buckets, s3_client
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -37,6 +38,7 @@ from backoffice.domain.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 from backoffice.i18n import catalogs, revisions
 from backoffice.models import User
+from backoffice.security import sessions
 
 _migrated = False
 #: One app per configuration, shared by the tests that ask for it (see the ``app`` fixture);
@@ -45,6 +47,41 @@ _APPS: dict[tuple[Any, ...], Flask] = {}
 SHARED_APPS = 8
 #: Settings a shared app may have: plain values, so the same ones mean the same app.
 _PLAIN = (str, int, float, bool, type(None))
+
+
+#: Fixtures through which a test reaches the database of the run (SQLite or PostgreSQL).
+DATABASE_FIXTURES = {"app", "separate_database"}
+#: A test module that names these chooses what it does by the database of the run.
+READS_THE_RUN_DATABASE = re.compile(
+    r"\bIS_SQLITE\b|\bTEST_DATABASE_URL\b|import[^\n]*\bDATABASE_URL\b"
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run the tests that reach the database; the others (catalog checks, the
+    markup's parity, servers on files of their own, ...) would repeat the SQLite run exactly."""
+    if IS_SQLITE:
+        return
+    kept, repeated = [], []
+    for item in items:
+        if item.get_closest_marker("browser"):  # the browser run has servers of its own
+            kept.append(item)
+            continue
+        module = Path(str(item.fspath))
+        reaches = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if reaches or READS_THE_RUN_DATABASE.search(_source(module)):
+            kept.append(item)
+        else:
+            repeated.append(item)
+    if repeated:
+        config.hook.pytest_deselected(items=repeated)
+        items[:] = kept
+
+
+def _source(path: Path, _seen: dict[Path, str] = {}) -> str:  # noqa: B006 (a memo)
+    if path not in _seen:
+        _seen[path] = path.read_text(encoding="utf-8")
+    return _seen[path]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -74,10 +111,23 @@ def _prepare_database(app: Flask) -> None:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         _migrated = True
-    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.connection().exec_driver_sql(_emptying_statements())
     db.session.commit()
     revisions.refresh(db.session)  # the catalogs just emptied: no process may serve old ones
+
+
+def _emptying_statements() -> str:
+    """One round trip that empties every table and restarts its ids. DELETE, not TRUNCATE:
+    on tables of a few rows TRUNCATE costs fifty times as much (it makes new files). The
+    counters the triggers keep (``row_counts``) are emptied after the rows they count."""
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "row_counts"]
+    statements = [f"DELETE FROM {t.name}" for t in tables] + ["DELETE FROM row_counts"]
+    statements += [
+        f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), 1, false)"
+        for t in tables
+        if "id" in t.c and t.c.id.autoincrement is not False and t.c.id.primary_key
+    ]
+    return "; ".join(statements)
 
 
 class ServedClient(FlaskClient):
@@ -140,18 +190,29 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
+@pytest.fixture(scope="session")
+def shared_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder whose files every test of this worker may use, put back by the fixture that
+    fills it before each test (unlike ``tmp_path``, an app configured with them is shared)."""
+    return tmp_path_factory.mktemp("shared")
+
+
 @pytest.fixture
-def catalog_copy(tmp_path) -> Path:
-    """A private, compiled copy of ``translations/`` (and the template) that tests may edit.
+def catalog_copy(shared_files: Path) -> Path:
+    """A private, compiled copy of ``translations/`` (and the template) that tests may edit,
+    made afresh for each test.
 
     Use it as ``BABEL_TRANSLATION_DIRECTORIES`` through ``app_config``; the repository's own
-    catalogs are never written by a test.
+    catalogs are never written by a test. It is always the same folder (emptied and copied
+    again), so the tests that edit catalogs share one app.
     """
-    target = tmp_path / "translations"
+    target = shared_files / "translations"
+    if target.exists():
+        shutil.rmtree(target)
     # The .mo files compiled for this run (compiled_catalogs) come along: compiling ten
     # catalogs again for every test that edits one cost half a second each.
     shutil.copytree(catalogs.TRANSLATIONS, target, ignore=shutil.ignore_patterns("*.lock"))
-    shutil.copy2(catalogs.TEMPLATE, tmp_path / "messages.pot")
+    shutil.copy2(catalogs.TEMPLATE, shared_files / "messages.pot")
     return target
 
 
@@ -207,13 +268,19 @@ TEMPLATE_CODE = SharedBytecode()
 
 
 def _shared_key(
-    request: pytest.FixtureRequest, own_files: Path, config: dict[str, Any]
+    request: pytest.FixtureRequest, own_files: Path, shared: Path, config: dict[str, Any]
 ) -> tuple[Any, ...] | None:
     """The key of the shared app for ``config``; None for an app of the test's own: a test
-    marked ``fresh_app``, or settings that name a test's own files or objects."""
+    marked ``fresh_app``, or settings that name a test's own files (in ``own_files`` but not in
+    ``shared``) or objects."""
     if request.node.get_closest_marker("fresh_app"):
         return None
-    if any(not isinstance(v, _PLAIN) or str(own_files) in str(v) for v in config.values()):
+
+    def own(value: Any) -> bool:
+        text = str(value)
+        return str(own_files) in text and not text.startswith(f"{shared}{os.sep}")
+
+    if any(not isinstance(v, _PLAIN) or own(v) for v in config.values()):
         return None
     return tuple(sorted(config.items()))
 
@@ -236,7 +303,7 @@ def _build_app(uploads: Path, app_config: dict[str, Any]) -> Flask:
 @pytest.fixture
 def app(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-    app_config: dict[str, Any],
+    shared_files: Path, app_config: dict[str, Any],
 ) -> Iterator[Flask]:  # fmt: skip
     """The app under test, with an empty database (the roles only) and empty caches.
 
@@ -245,7 +312,7 @@ def app(
     (``backoffice.core.caches``) emptied, and whatever a test changed in its config, request hooks
     or admin views put back, before the next test. A test that adds routes is marked
     ``fresh_app``."""
-    key = _shared_key(request, tmp_path_factory.getbasetemp(), app_config)
+    key = _shared_key(request, tmp_path_factory.getbasetemp(), shared_files, app_config)
     app = _APPS.get(key) if key is not None else None
     if app is None:
         app = _build_app(tmp_path_factory.mktemp("app") / "uploads", app_config)
@@ -330,8 +397,14 @@ def make_user(app: Flask) -> Callable[..., User]:
 
 
 @pytest.fixture
-def login_as(client: FlaskClient, make_user: Callable[..., User], csrf) -> Callable[..., User]:
-    """Sign ``client`` in through the real sign-in form; ``login_as("editor")`` or a User."""
+def login_as(
+    app: Flask, client: FlaskClient, make_user: Callable[..., User]
+) -> Callable[..., User]:
+    """Sign ``client`` in as a new user with these roles (``login_as("editor")``) or as a User.
+
+    It starts the session exactly as the sign-in form does once the password is right
+    (``sessions.start``), without the form's page, throttle and hash: the sign-in form has
+    tests of its own (``sign_in_by_form``, tests/test_auth.py, tests/test_throttle.py)."""
 
     def login(who: str | User, *extra_roles: str) -> User:
         if isinstance(who, User):
@@ -339,14 +412,37 @@ def login_as(client: FlaskClient, make_user: Callable[..., User], csrf) -> Calla
         else:
             roles = () if who == "nobody" else (who, *extra_roles)
             user = make_user(f"{who}-user", *roles)
+        db.session.commit()
+        with client.session_transaction() as visitor:
+            kept = {name: visitor[name] for name in sessions.KEPT if name in visitor}
+        # In a context of its own, as a request: the test's session and g stay as they are.
+        data = contextvars.copy_context().run(_session_after_sign_in, app, client, user.id)
+        with client.session_transaction() as visitor:
+            visitor.clear()
+            visitor.update({**data, **kept})
+        return user
+
+    return login
+
+
+def _session_after_sign_in(app: Flask, client: FlaskClient, user_id: int) -> dict[str, Any]:
+    with app.test_request_context(environ_base=dict(client.environ_base)):
+        sessions.start(db.session.get(User, user_id))
+        return dict(session)
+
+
+@pytest.fixture
+def sign_in_by_form(client: FlaskClient, csrf) -> Callable[[User], None]:
+    """Sign ``client`` in as ``user`` through the real sign-in form."""
+
+    def sign_in(user: User) -> None:
         response = client.post(
             "/login",
             data={"username": user.username, "password": PASSWORD, "csrf_token": csrf()},
         )
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return user
 
-    return login
+    return sign_in
 
 
 class QueryCounter:
@@ -400,17 +496,25 @@ def s3_endpoint() -> Iterator[str]:
     requests_log.setLevel(level)
 
 
-@pytest.fixture
-def s3_bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh, empty bucket on the test server; the environment holds the fake credentials."""
+@pytest.fixture(scope="session")
+def shared_bucket(s3_endpoint: str) -> str:
+    """The name of this worker's media bucket on the test server (see ``s3_bucket``)."""
     import uuid
 
+    return f"media-{uuid.uuid4().hex[:16]}"
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str, shared_bucket: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty bucket on the test server; the environment holds the fake credentials.
+
+    Always this worker's one bucket, emptied (with any sibling bucket a test made beside it),
+    so the tests of the S3 media library share one app."""
     for name, value in S3_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    bucket = f"media-{uuid.uuid4().hex[:16]}"
-    s3_client(s3_endpoint).create_bucket(Bucket=bucket)
-    return bucket
+    empty_buckets(s3_client(s3_endpoint), shared_bucket)
+    return shared_bucket
 
 
 @pytest.fixture

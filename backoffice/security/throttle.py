@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from flask import current_app, request
-from sqlalchemy import Double, case, delete, func, literal, select, update
+from sqlalchemy import Double, bindparam, case, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from backoffice.core.caches import memoized
 from backoffice.extensions import db
 from backoffice.models import Throttle
 
@@ -128,7 +129,8 @@ def hold(*buckets: Bucket) -> int:
     counted = True
     # One order for every request, so that two requests never wait for each other's rows.
     for bucket in sorted(buckets, key=lambda b: b.key):
-        if db.session.execute(_count(bucket, moment)).first() is None:
+        statement, parameters = _count(bucket, moment)
+        if db.session.execute(statement, parameters).first() is None:
             counted = False  # another request made it wait just now
             break
     db.session.commit()
@@ -168,25 +170,39 @@ def retry_after(seconds: int) -> dict[str, str]:
     return {"Retry-After": str(max(int(seconds), 1))}
 
 
-def _count(bucket: Bucket, moment: float) -> Any:
+def _count(bucket: Bucket, moment: float) -> tuple[Any, dict[str, Any]]:
+    """The statement (and its parameters) that counts an attempt in ``bucket``, or returns no
+    row if the bucket is waiting; see :func:`_count_statement`."""
+    policy = bucket.policy
+    first_wait = policy.wait(1)
+    return _count_statement(policy, _dialect()), {
+        "key": bucket.key,
+        "at": moment,
+        "first_blocked": moment + first_wait if first_wait else 0.0,
+        "first_expires": moment + first_wait + policy.forget_after,
+    }
+
+
+@memoized()
+def _count_statement(policy: Policy, dialect: str) -> Any:
     """INSERT ... ON CONFLICT DO UPDATE ... WHERE not waiting ... RETURNING: one statement that
-    counts the attempt, or returns no row if the bucket is waiting.
+    counts the attempt, or returns no row if the bucket is waiting. Built once per policy:
+    building it costs more than running it.
 
     An attempt that sets no wait leaves ``blocked_until`` as it was (in the past): moving it
     to "now" would make a request whose clock read a moment earlier (another worker, another
     instance) wait for nothing.
     """
-    policy, table = bucket.policy, Throttle.__table__
-    at = literal(moment, Double)
+    table = Throttle.__table__
+    at = bindparam("at", type_=Double)
     forgotten = table.c.expires_at <= at
     attempts = case((forgotten, 1), else_=table.c.hits + 1)
     wait = _wait_sql(policy, attempts)
-    first_wait = policy.wait(1)
-    insert = _insert_for_dialect()(table).values(
-        key=bucket.key,
+    insert = _INSERTS[dialect](table).values(
+        key=bindparam("key"),
         hits=1,
-        blocked_until=moment + first_wait if first_wait else 0.0,
-        expires_at=moment + first_wait + policy.forget_after,
+        blocked_until=bindparam("first_blocked", type_=Double),
+        expires_at=bindparam("first_expires", type_=Double),
     )
     return insert.on_conflict_do_update(
         index_elements=[table.c.key],
@@ -209,13 +225,14 @@ def _wait_sql(policy: Policy, attempts: Any) -> Any:
     return case(*steps, else_=literal(float(policy.max_wait), Double))
 
 
-def _insert_for_dialect() -> Callable[..., Any]:
-    name = db.session.get_bind(mapper=Throttle).dialect.name
-    if name == "postgresql":
-        return postgresql.insert
-    if name == "sqlite":
-        return sqlite.insert
-    raise RuntimeError(f"Throttling needs SQLite or PostgreSQL, not {name}.")
+_INSERTS: dict[str, Callable[..., Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _dialect() -> str:
+    name: str = db.session.get_bind(mapper=Throttle).dialect.name
+    if name not in _INSERTS:
+        raise RuntimeError(f"Throttling needs SQLite or PostgreSQL, not {name}.")
+    return name
 
 
 def _sweep(moment: float) -> None:
