@@ -404,7 +404,7 @@ def login_as(
 
     It starts the session exactly as the sign-in form does once the password is right
     (``sessions.start``), without the form's page, throttle and hash: the sign-in form has
-    tests of its own (``sign_in_by_form``, tests/test_auth.py, tests/test_throttle.py)."""
+    tests of its own (tests/test_security.py, tests/test_throttle.py, tests/test_sessions.py)."""
 
     def login(who: str | User, *extra_roles: str) -> User:
         if isinstance(who, User):

@@ -261,3 +261,22 @@ def test_the_migration_gives_every_existing_user_a_token_of_their_own(tmp_path):
         assert "throttles" not in inspect(db.engine).get_table_names()
         db.session.remove()
         db.engine.dispose()
+
+
+def test_login_as_leaves_the_session_the_sign_in_form_leaves(client, make_user, login_as,
+                                                             sign_in_by_form):  # fmt: skip
+    # Most tests sign in with the fixture, which skips the form: it must leave what it leaves.
+    user = make_user("twice", "editor")
+    sessions = []
+    for sign_in in (sign_in_by_form, login_as):
+        client.delete_cookie("session")
+        with client.session_transaction() as visitor:
+            visitor.update({"locale": "de", "chosen": "before signing in"})
+        sign_in(user)
+        with client.session_transaction() as after:
+            sessions.append(dict(after))
+        assert signed_in(client)
+    by_form, by_fixture = sessions
+    assert "chosen" not in by_form and by_form["locale"] == "de"
+    assert set(by_fixture) == set(by_form) - {"csrf_token"}  # the form's page made a token
+    assert by_fixture["_user_id"] == by_form["_user_id"] == user.get_id()
