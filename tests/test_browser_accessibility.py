@@ -157,6 +157,7 @@ def audit_states(context: Any, base: str, axe: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_every_page(browser, site, axe_source, lang):
     base, pages = site
@@ -286,6 +287,7 @@ def desk(catalog_copy: Path, live_workbench_app: Any) -> Iterator[str]:
         yield base
 
 
+@pytest.mark.slow
 def test_a_day_by_keyboard_alone(browser, desk, live_workbench_app):
     """Sign in, moderate three comments, edit a post and save a translation: Tab, Shift+Tab,
     Enter and typing only, every stop visibly focused."""
