@@ -16,7 +16,16 @@ from pathlib import Path
 
 import pytest
 from helpers.app import extract_csrf
-from helpers.deploy import BIN, ROOT, free_port, fresh_copy, run, stop, wait_until_serving
+from helpers.deploy import (
+    BIN,
+    ROOT,
+    free_port,
+    fresh_copy,
+    launch,
+    run,
+    stop,
+    wait_until_serving,
+)
 
 from backoffice import create_app
 
@@ -64,7 +73,7 @@ def start_gunicorn(line: str, cwd: Path, env: dict[str, str]) -> tuple[subproces
     port = free_port()
     args = shlex.split(line.replace(README_PORT, f"127.0.0.1:{port}"))
     args[1:1] = ["--chdir", str(cwd)]
-    process = subprocess.Popen(
+    process = launch(
         args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     return process, port

@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
+from helpers.deploy import launch, stop
 from sqlalchemy import func, select, text
 
 from backoffice import create_app
@@ -574,7 +575,7 @@ def live_server(request, tmp_path, catalog_copy) -> Iterator[LiveServer]:
            "LIVE_TEMPLATE": str(catalog_copy.parent / "messages.pot"),
            "LIVE_UPLOADS": str(tmp_path / "uploads")}  # fmt: skip
     with log.open("w") as output:
-        process = subprocess.Popen(
+        process = launch(
             [sys.executable, "-m", "gunicorn", "-w", "3", "--threads", "4",
              "-b", f"127.0.0.1:{port}", "--pythonpath", f"{ROOT},{ROOT / 'tests'}",
              "live_app:app"],
@@ -600,13 +601,7 @@ class LiveServer:
 
     def stop(self) -> None:
         """Stop the workers (their database sessions end, and report their statistics)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
 
 
 def _free_port() -> int:

@@ -24,7 +24,16 @@ from pathlib import Path
 
 import pytest
 from helpers.app import extract_csrf
-from helpers.deploy import BIN, ROOT, free_port, fresh_copy, run, stop, wait_until_serving
+from helpers.deploy import (
+    BIN,
+    ROOT,
+    free_port,
+    fresh_copy,
+    launch,
+    run,
+    stop,
+    wait_until_serving,
+)
 from helpers.s3 import S3_ENVIRONMENT
 
 PASSWORD = "a long instances password"
@@ -212,7 +221,7 @@ def start(line: str, cwd: Path, env: dict[str, str]) -> tuple[subprocess.Popen, 
     line = line.replace("127.0.0.1:8000", f"127.0.0.1:{port}").replace("-w 4", "-w 2")
     args = shlex.split(line)
     args[1:1] = ["--chdir", str(cwd)]
-    process = subprocess.Popen(
+    process = launch(
         args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     return process, port

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD
 from helpers.catalog_state import instance
-from helpers.deploy import stop
+from helpers.deploy import launch, stop
 from sqlalchemy import create_engine, text
 
 from backoffice import create_app
@@ -157,7 +157,7 @@ def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy,
         "LIVE_TEMPLATE": str(catalog_copy.parent / "messages.pot"),
         "LIVE_UPLOADS": str(tmp_path / "uploads"),
     }
-    process = subprocess.Popen(
+    process = launch(
         [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
          "--pythonpath", f"{ROOT},{ROOT / 'tests'}", "live_app:app"],
         env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -3,8 +3,10 @@ shell, and servers (gunicorn) started from it, waited for and stopped."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -63,7 +65,14 @@ def wait_until_serving(process: subprocess.Popen, port: int, seconds: float = 30
     pytest.fail("gunicorn did not answer")
 
 
+def launch(args: list[str], **options) -> subprocess.Popen:
+    """Start a server in a process group of its own, so that :func:`stop` ends all of it."""
+    return subprocess.Popen(args, start_new_session=True, **options)
+
+
 def stop(process: subprocess.Popen) -> None:
+    """End ``process`` and everything in its group: a gunicorn master that halts while it forks
+    a worker can leave that child running the master's loop, respawning workers forever."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -71,5 +80,9 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # nothing of the group is left
     if process.stdout:
         process.stdout.close()
