@@ -58,20 +58,8 @@ READS_THE_RUN_DATABASE = re.compile(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The modules with tests marked ``slow`` first, those tests first in them: started last,
-    one of them kept a worker busy for half a minute after the other had finished (a module
-    stays in one piece, so that its module fixtures are made once). On PostgreSQL, only the
-    tests that reach the database: the others (catalog checks, the markup's parity, servers on
-    files of their own) would repeat the SQLite run exactly."""
-    modules = {item.module: index for index, item in reversed(list(enumerate(items)))}
-    slow = {item.module for item in items if item.get_closest_marker("slow")}
-    items.sort(
-        key=lambda item: (
-            item.module not in slow,
-            modules[item.module] if item.module in slow else 0,
-            item.get_closest_marker("slow") is None,
-        )
-    )
+    """On PostgreSQL, run the tests that reach the database; the others (catalog checks, the
+    markup's parity, servers on files of their own, ...) would repeat the SQLite run exactly."""
     if IS_SQLITE:
         return
     kept, repeated = [], []

@@ -42,7 +42,6 @@ def test_ratios_divide_backoffice_by_each_reference():
     assert page.ratio_to_floor() == pytest.approx(4.0)
 
 
-@pytest.mark.slow
 def test_harness_measures_every_page_on_a_tiny_data_set(tmp_path):
     options = run.Options(
         posts=50,

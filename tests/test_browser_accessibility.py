@@ -157,7 +157,6 @@ def audit_states(context: Any, base: str, axe: str) -> list[str]:
     return found
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_every_page(browser, site, axe_source, lang):
     base, pages = site
@@ -287,7 +286,6 @@ def desk(catalog_copy: Path, live_workbench_app: Any) -> Iterator[str]:
         yield base
 
 
-@pytest.mark.slow
 def test_a_day_by_keyboard_alone(browser, desk, live_workbench_app):
     """Sign in, moderate three comments, edit a post and save a translation: Tab, Shift+Tab,
     Enter and typing only, every stop visibly focused."""

@@ -228,7 +228,6 @@ def crawl(context: Any, base: str, pages: list[tuple[str, str]], lang: str) -> l
     return problems
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_word(browser, site, lang):
     base, pages = site

@@ -81,7 +81,6 @@ def exercise(tab: Any) -> None:
         delete.first.click()  # the confirmation is dismissed: nothing is deleted
 
 
-@pytest.mark.slow
 def test_no_translated_text_runs_on_any_page(page, hostile_site):
     base, pages = hostile_site
     fired: list[Any] = []

@@ -248,7 +248,6 @@ def test_texts_that_scripts_add_later_are_cleaned_too(browser, live_server):
         assert problems == []
 
 
-@pytest.mark.slow
 def test_every_admin_page_works_with_the_mode_on_and_shows_no_mark(browser, live_server):
     base, app = live_server
     with app.app_context(), app.test_request_context():

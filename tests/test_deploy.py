@@ -79,7 +79,6 @@ def start_gunicorn(line: str, cwd: Path, env: dict[str, str]) -> tuple[subproces
     return process, port
 
 
-@pytest.mark.slow
 def test_a_fresh_clone_serves_and_signs_in_after_the_readme_production_steps(tmp_path):
     copy = fresh_copy(tmp_path / "clone")
     env = operator_env(tmp_path, SESSION_COOKIE_SECURE="0")  # plain HTTP, as the README says
@@ -115,7 +114,6 @@ def test_a_fresh_clone_serves_and_signs_in_after_the_readme_production_steps(tmp
         stop(process)
 
 
-@pytest.mark.slow
 def test_gunicorn_refuses_to_boot_without_the_build_and_names_the_commands(tmp_path):
     copy = fresh_copy(tmp_path / "clone")
     env = operator_env(tmp_path)

@@ -45,7 +45,6 @@ def admin_get_urls(app) -> list[str]:
     return sorted(set(urls))
 
 
-@pytest.mark.slow
 def test_hostile_query_strings_on_every_admin_page(app, client, login_as, some_rows):
     login_as("admin")
     failures = []

@@ -631,7 +631,6 @@ def _deadlocks() -> int:
         "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")))  # fmt: skip
 
 
-@pytest.mark.slow
 def test_many_moderators_at_once_keep_statuses_audit_and_counts_true(live_server):
     base = live_server.base
     deadlocks_before = _deadlocks()

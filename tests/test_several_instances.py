@@ -22,7 +22,6 @@ import uuid
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-import pytest
 from helpers.app import extract_csrf
 from helpers.deploy import (
     BIN,
@@ -128,7 +127,6 @@ def editor(visitor: Visitor, key: str) -> dict[str, str]:
     return {"csrf_token": extract_csrf(page), "base_version": version.group(1)}
 
 
-@pytest.mark.slow
 def test_two_instances_share_catalogs_media_and_conflicts(
     tmp_path, separate_database, s3_endpoint, s3_bucket
 ):

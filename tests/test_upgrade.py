@@ -48,7 +48,6 @@ def flask(line: str, cwd: Path, env: dict[str, str]) -> str:
     return done.stdout
 
 
-@pytest.mark.slow
 def test_an_upgrade_from_file_catalogs_keeps_every_saved_translation(tmp_path, separate_database):
     if not (ROOT / ".git").exists() or not shutil.which("git"):
         pytest.fail("this test needs the repository's git history (a clone, not an export)")

@@ -137,7 +137,6 @@ def saved_in_database(url: str) -> list[str]:
     return json.loads(strings) if isinstance(strings, str) else strings
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("synced", [False, True], ids=["first use imports", "after translate sync"])
 def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy, synced):
     url = prepare_database(request, tmp_path)

@@ -398,7 +398,6 @@ def _save_in_another_process(directory: str, database: str, msgid: str, text: st
         store.save_entry("de", entry.key, [text], False, entry.version, user)
 
 
-@pytest.mark.slow
 def test_different_entries_saved_by_processes_at_once_all_survive(app, tmp_path, catalog_copy):
     url = shared_database(tmp_path)
     shared = instance(url, catalog_copy)
