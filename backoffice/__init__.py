@@ -29,11 +29,13 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     from backoffice.core import database
     from backoffice.domain import audit
     from backoffice.extensions import db, migrate
-    from backoffice.web import assets, errors
+    from backoffice.web import assets, compression, errors
     from backoffice.web.deploy import check_built
     from backoffice.web.devtools import init_toolbar
     from backoffice.workbench.files import remove_stale_temporaries
 
+    # First: its after-request hook then runs last, on the finished page.
+    compression.init_app(app)
     database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))

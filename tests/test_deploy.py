@@ -4,6 +4,7 @@ missing or cannot write."""
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shlex
@@ -14,6 +15,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+import brotli
 import pytest
 from helpers.app import extract_csrf
 from helpers.deploy import (
@@ -110,6 +112,24 @@ def test_a_fresh_clone_serves_and_signs_in_after_the_readme_production_steps(tmp
         assert stylesheet, "the admin page names no built stylesheet"
         with browser.open(base + stylesheet.group(1)) as css:
             assert css.status == 200 and css.headers["Content-Type"].startswith("text/css")
+            plain = css.read()
+        # Served compressed, from the files the build wrote: nothing is compressed per request.
+        built = copy / "static" / stylesheet.group(1).removeprefix("/static/")
+        jquery = re.search(r'src="(/admin/static/vendor/jquery\.min\.js\?v=\w+)"', admin)
+        assert jquery, "the admin page loads no jQuery from Flask-Admin's files"
+        for url, on_disk in ((stylesheet.group(1), built), (jquery.group(1), None)):
+            for encoding in ("br", "gzip"):
+                asked = urllib.request.Request(base + url, headers={"Accept-Encoding": encoding})
+                with browser.open(asked) as sent:
+                    assert sent.headers["Content-Encoding"] == encoding, url
+                    assert "immutable" in sent.headers["Cache-Control"]
+                    body = sent.read()
+                if on_disk is not None:
+                    suffix = {"br": ".br", "gzip": ".gz"}[encoding]
+                    assert body == on_disk.with_name(on_disk.name + suffix).read_bytes()
+                    assert (
+                        brotli.decompress(body) if encoding == "br" else gzip.decompress(body)
+                    ) == plain
     finally:
         stop(process)
 
