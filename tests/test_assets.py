@@ -51,9 +51,27 @@ def test_every_kind_of_page_names_its_icon_hashed_and_cached_for_good(client, lo
         assert response.get_data(as_text=True).startswith("<svg")
 
 
-# -- one own CSS and one own JS per page, everything cached for good ----------------------------
-OWN_ASSET = re.compile(r"^/static/gen/(app|editor)\.[0-9a-f]{8,}\.(css|js)$")
+# -- the bundles each page loads, everything cached for good ------------------------------------
+OWN_ASSET = re.compile(
+    r"^/static/gen/(app|admin|pickers|list|form|editor)\.[0-9a-f]{8,}\.(css|js)$"
+)
 EDITOR_PAGES = {"posts create", "posts edit"}
+PUBLIC_PAGES = {"sign-in", "blog home", "blog post", "404 page", "403 page"}
+
+
+def wanted_bundles(label: str) -> tuple[list[str], list[str]]:
+    """(stylesheets, scripts) a page loads: the public pages their own pair; every admin page
+    one of each with Flask-Admin's base files and ours; lists and forms (and the profile's
+    time zone picker) the pickers and the list or form scripts; the post form its editor."""
+    if label in PUBLIC_PAGES:
+        return ["app"], ["app"]
+    kind = label.rsplit(" ", 1)[-1]
+    pickers = kind in ("list", "create", "edit") or label == "profile"
+    editor = ["editor"] if label in EDITOR_PAGES else []
+    script = ["list"] if kind == "list" else ["form"] if pickers else []
+    return ["admin", *(["pickers"] if pickers else []), *editor], ["admin", *script, *editor]
+
+
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
@@ -106,7 +124,7 @@ def client_factory(app):
     return app.test_client
 
 
-def test_each_page_loads_one_own_css_and_js_and_the_editor_only_on_the_post_form(
+def test_each_page_loads_its_bundles_and_the_editor_only_on_the_post_form(
     app, make_user, client_factory
 ):
     problems = []
@@ -114,13 +132,11 @@ def test_each_page_loads_one_own_css_and_js_and_the_editor_only_on_the_post_form
         response = client.get(url)
         assert response.status_code == status, (label, url)
         found = links(response.get_data(as_text=True))
-        own_css = [u for u in found.css if u.startswith("/static/")]
-        own_js = [u for u in found.js if u.startswith("/static/")]
-        wanted = {"app"} | ({"editor"} if label in EDITOR_PAGES else set())
-        for kind, own in (("css", own_css), ("js", own_js)):
-            names = sorted(OWN_ASSET.match(u).group(1) if OWN_ASSET.match(u) else u for u in own)
-            if names != sorted(wanted):
-                problems.append(f"{label}: own {kind} {own}")
+        own = [[u for u in urls if u.startswith("/static/")] for urls in (found.css, found.js)]
+        for kind, urls, wanted in zip(("css", "js"), own, wanted_bundles(label), strict=True):
+            names = [OWN_ASSET.match(u).group(1) if OWN_ASSET.match(u) else u for u in urls]
+            if names != wanted:
+                problems.append(f"{label}: {kind} {names}, not {wanted}")
         if found.inline_style:
             problems.append(f"{label}: inline <style>")
     assert not problems, "\n".join(problems)

@@ -39,11 +39,15 @@ import pytest
 from backoffice.admin.links import filter_key, find_view
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, User
+from backoffice.web.assets import bundle_files, bundle_urls
 
 FLASK_ADMIN = Path(flask_admin.__file__).parent
 SCRIPT_DIR = FLASK_ADMIN / "static" / "admin" / "js"
+TEMPLATES = FLASK_ADMIN / "templates" / "bootstrap4" / "admin"
 #: The scripts of Flask-Admin's list page whose selectors our markup must satisfy.
 SCRIPTS = ("bs4_filters.js", "actions.js", "form.js")
+#: Our bundles of Flask-Admin's scripts (backoffice/web/assets.py), opened to compare.
+BUNDLES = ("admin_js", "list_js", "form_js")
 APP_JS = Path(__file__).resolve().parent.parent / "static" / "js" / "app.js"
 
 # -- reading the selectors out of the scripts ------------------------------------------------
@@ -501,6 +505,14 @@ def flask_admin_scripts(page: Page) -> list[str]:
     ]
 
 
+def flask_admin_base_scripts() -> list[str]:
+    """The scripts Flask-Admin's own base template loads on every page, read from it (our
+    base template, which both renders use, loads them as one bundle)."""
+    base = (TEMPLATES / "base.html").read_text(encoding="utf-8")
+    block = base.split("{% block tail_js %}")[1].split("{% endblock %}")[0]
+    return [f"/admin/static/{name}" for name in re.findall(r"filename='([^']+)'", block)]
+
+
 # -- the pages ------------------------------------------------------------------------------
 @dataclass
 class Rendered:
@@ -574,7 +586,24 @@ def page(request, client, login_as, monkeypatch) -> Rendered:
     assert upstream.status_code == 200, url
     ours_html, upstream_html = ours.get_data(as_text=True), upstream.get_data(as_text=True)
     assert ours_html != upstream_html, "both renders used the same template"
-    return Rendered(request.param, Page(upstream_html), Page(ours_html))
+    return Rendered(request.param, Page(upstream_html), with_bundles_opened(Page(ours_html)))
+
+
+def with_bundles_opened(page: Page) -> Page:
+    """``page`` with each ``<script>`` of a bundle replaced by one per file it is made of (the
+    same place in the page), as the browser runs them: Flask-Admin's at their own URLs."""
+    files = {url: bundle_files(name) for name in BUNDLES for url in bundle_urls(name)}
+    opened: list[Node] = []
+    for node in page.nodes:
+        src = node.attrs.get("src", "")
+        if node.tag != "script" or src not in files:
+            opened.append(node)
+            continue
+        for name in files[src]:
+            path = f"/admin/static/{name[len('admin/') :]}" if name.startswith("admin/") else name
+            opened.append(Node("script", {"src": path}, node.parent, node.order))
+    page.nodes = opened
+    return page
 
 
 def _report(problems: list[str], page: Rendered) -> str:
@@ -640,10 +669,29 @@ def test_the_data_a_script_reads_as_it_loads_comes_before_it(contract, page):
     assert not problems, _report(problems, page)
 
 
+#: Scripts our pages load later than Flask-Admin's base template does (with the pages that use
+#: them, not on every page), and the script each must still come before.
+LOADED_LATER = {
+    f"/admin/static/{script}": f"/admin/static/{user}"
+    for script, user in (
+        ("vendor/moment.min.js", "vendor/bootstrap-daterangepicker/daterangepicker.js"),
+        ("vendor/select2/select2.min.js", "admin/js/form.js"),
+    )
+}
+
+
 def test_the_same_flask_admin_scripts_load_in_the_same_order(page):
     """form.js before bs4_filters.js (which calls faForm), the date picker before form.js,
-    actions.js when there are actions: the same files, in the same order."""
-    assert flask_admin_scripts(page.ours) == flask_admin_scripts(page.upstream), page.name
+    actions.js: the same files, in the same order, but for moment and select2, which come with
+    the pages that use them, still before their first user."""
+    ours = flask_admin_scripts(page.ours)
+    upstream = flask_admin_base_scripts() + flask_admin_scripts(page.upstream)
+    assert sorted(ours) == sorted(upstream), page.name
+    assert [s for s in ours if s not in LOADED_LATER] == [
+        s for s in upstream if s not in LOADED_LATER
+    ], page.name
+    for script, user in LOADED_LATER.items():
+        assert ours.index(script) < ours.index(user), f"{page.name}: {script} after {user}"
     for script in SCRIPTS:
         assert page.ours.script(script) is not None, f"{page.name}: {script} is not loaded"
 

@@ -128,6 +128,7 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
 
     form_base_class = AdminForm
     # Flask-Admin's edit page plus a "History" button (views may extend it further).
+    create_template = "admin/model/backoffice_create.html"
     edit_template = "admin/model/backoffice_edit.html"
     # Light rows: shared delete form, links built once a page (at most 30 KB of HTML a page).
     list_template = "admin/model/backoffice_list.html"

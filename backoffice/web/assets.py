@@ -17,27 +17,87 @@ from backoffice.core.caches import ProcessCache, memoized
 from backoffice.extensions import assets as environment
 
 # Registered once per process: webassets keeps a global registry per Environment.
-# rtl.css only applies under [dir="rtl"]; one bundle keeps it a single cached request.
-app_css = Bundle(
-    "css/app.css",
-    "css/access.css",
-    "css/rtl.css",
-    "css/workbench-tools.css",
-    filters="cssmin",
-    output="gen/app.%(version)s.css",
-)
-# select2-texts.js first: select2's defaults must be set before any picker is made.
-app_js = Bundle(
-    "js/select2-texts.js",
-    "js/timezone-picker.js",
-    "js/app.js",
-    "js/workbench.js",
-    "js/workbench-tools.js",
-    filters="jsmin",
-    output="gen/app.%(version)s.js",
-)
+# Our own sources: rtl.css only applies under [dir="rtl"], in the same file so that it is one
+# cached request; select2-texts.js must run after select2 and before any picker is made.
+OWN_CSS = ("css/app.css", "css/access.css", "css/rtl.css", "css/workbench-tools.css")
+OWN_JS = ("js/app.js", "js/workbench.js", "js/workbench-tools.js")
+OWN_PICKER_JS = ("js/select2-texts.js", "js/timezone-picker.js")
+
+# The public blog: Bootstrap's stylesheet (Flask-Admin's copy) and ours.
+app_css = Bundle(*OWN_CSS, filters="cssmin", output="gen/app.%(version)s.css")
+app_js = Bundle(*OWN_PICKER_JS, *OWN_JS, filters="jsmin", output="gen/app.%(version)s.js")
 environment.register("app_css", app_css)
 environment.register("app_js", app_js)
+
+
+def _flask_admin(*names: str, filters: str | None = None) -> Bundle:
+    """Flask-Admin's static files, as they are: minified by upstream, or small (and jsmin
+    and cssmin break some vendor files, see the README). ``admin/`` is its blueprint's folder;
+    ``cssrewrite`` keeps the images and fonts their stylesheets name where they are."""
+    return Bundle(*(f"admin/{name}" for name in names), filters=filters)
+
+
+# The admin: every page loads one stylesheet and one script, built from Flask-Admin's files
+# and ours; pages with pickers (lists, forms, the profile) add one of each; the post form
+# adds the editor's pair. Flask-Admin's files keep the order its templates load them in.
+admin_css = Bundle(
+    _flask_admin(
+        "bootstrap/bootstrap4/css/bootstrap.min.css",
+        "admin/css/bootstrap4/admin.css",
+        "bootstrap/bootstrap4/css/font-awesome.min.css",
+        filters="cssrewrite",
+    ),
+    Bundle(*OWN_CSS, filters="cssmin"),
+    output="gen/admin.%(version)s.css",
+)
+admin_js = Bundle(
+    _flask_admin(
+        "vendor/jquery.min.js",
+        "bootstrap/bootstrap4/js/popper.min.js",
+        "bootstrap/bootstrap4/js/bootstrap.min.js",
+        "vendor/bootstrap4/util.js",
+        "vendor/bootstrap4/dropdown.js",
+        "vendor/multi-level-dropdowns-bootstrap/bootstrap4-dropdown-ml-hack.js",
+        "admin/js/helpers.js",
+    ),
+    Bundle(*OWN_JS, filters="jsmin"),
+    output="gen/admin.%(version)s.js",
+)
+picker_css = Bundle(
+    _flask_admin(
+        "vendor/select2/select2.css",
+        "vendor/select2/select2-bootstrap4.css",
+        "vendor/bootstrap-daterangepicker/daterangepicker-bs4.css",
+        filters="cssrewrite",
+    ),
+    output="gen/pickers.%(version)s.css",
+)
+
+
+def _form_scripts() -> tuple[Bundle, ...]:
+    """Flask-Admin's form scripts: select2 (in the reader's language), date pickers, form.js."""
+    return (
+        _flask_admin("vendor/moment.min.js", "vendor/select2/select2.min.js"),
+        Bundle(*OWN_PICKER_JS, filters="jsmin"),
+        _flask_admin("vendor/bootstrap-daterangepicker/daterangepicker.js", "admin/js/form.js"),
+    )
+
+
+form_js = Bundle(*_form_scripts(), output="gen/form.%(version)s.js")
+# A list page: the form scripts (its filters are form fields), its modal, filters and actions.
+list_js = Bundle(
+    *_form_scripts(),
+    _flask_admin("admin/js/bs4_modal.js", "admin/js/bs4_filters.js", "admin/js/actions.js"),
+    output="gen/list.%(version)s.js",
+)
+for _name, _bundle in {
+    "admin_css": admin_css,
+    "admin_js": admin_js,
+    "picker_css": picker_css,
+    "form_js": form_js,
+    "list_js": list_js,
+}.items():
+    environment.register(_name, _bundle)
 
 # The post editor, only on the post form. CKEditor ships minified (and jsmin breaks it,
 # cssmin breaks its calc()): its files are concatenated as they are; only ours are minified.
@@ -103,6 +163,20 @@ def _memo(key: tuple[str, ...], build: Callable[[], Any]) -> Any:
 def bundle_urls(name: str) -> list[str]:
     """The URLs of the registered bundle ``name`` (one file unless ``ASSETS_DEBUG``)."""
     return _memo(("bundle", name), lambda: environment[name].urls())
+
+
+def bundle_files(name: str) -> list[str]:
+    """The files the registered bundle ``name`` is made of, in order: ``admin/<path>`` for
+    Flask-Admin's (its blueprint's static folder), else paths in our static folder."""
+
+    def flat(bundle: Bundle) -> list[str]:
+        return [
+            f
+            for item in bundle.contents
+            for f in (flat(item) if isinstance(item, Bundle) else [item])
+        ]
+
+    return flat(environment[name])
 
 
 def admin_static_url(endpoint: str, filename: str, **_hand_versions: str) -> str:
