@@ -685,7 +685,10 @@ def test_the_same_flask_admin_scripts_load_in_the_same_order(page):
     actions.js: the same files, in the same order, but for moment and select2, which come with
     the pages that use them, still before their first user."""
     ours = flask_admin_scripts(page.ours)
-    upstream = flask_admin_base_scripts() + flask_admin_scripts(page.upstream)
+    base = flask_admin_base_scripts()
+    upstream = base + [s for s in flask_admin_scripts(page.upstream) if s not in base]
+    # Rendered with our base template, Flask-Admin's list still gets what its base loads.
+    assert set(base) <= set(flask_admin_scripts(with_bundles_opened(page.upstream))), page.name
     assert sorted(ours) == sorted(upstream), page.name
     assert [s for s in ours if s not in LOADED_LATER] == [
         s for s in upstream if s not in LOADED_LATER

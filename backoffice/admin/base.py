@@ -203,7 +203,9 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
         )
         if not self._light_rows():
             # Editable cells, row actions of other kinds: Flask-Admin's own list draws them.
-            return squeeze(super().render(UPSTREAM_LIST, **kwargs))
+            # It loads Flask-Admin's list scripts one by one, without the two they need that
+            # Flask-Admin's base template loads and ours leaves to the picker bundles.
+            return squeeze(super().render(UPSTREAM_LIST, base_needs_pickers=True, **kwargs))
         buttons = [(row_action_kind(a), a) for a in kwargs["list_row_actions"]]
         kwargs.update(
             row_links=self._row_links(kwargs.get("return_url")),
