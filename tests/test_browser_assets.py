@@ -77,3 +77,29 @@ def test_repeat_visit_fetches_no_asset_from_the_network(browser, recorded_server
             assert assets, f"{path} loaded no stylesheet or script"
             assert [a for a in assets if a[1]] == [], f"{path} downloaded assets"
         assert recorder.paths == list(PAGES), "only the pages themselves reach the server"
+
+
+def test_a_cold_list_page_loads_four_files_and_the_icons_cut_down(browser, recorded_server):
+    base, recorder = recorded_server
+    with browser_tab(browser) as cold:  # a context of its own: an empty cache
+        cold.goto(f"{base}/login?next=/admin/posts/")
+        cold.fill("input[name=username]", "cache")
+        cold.fill("input[name=password]", "browser password")
+        recorder.paths.clear()
+        cold.click("form[data-testid=login-form] button[type=submit]")
+        cold.wait_for_url(f"{base}/admin/posts/")  # the first admin page of this browser
+        cold.evaluate("() => document.fonts.ready")
+        asked = [p for p in recorder.paths if p.endswith((".css", ".js"))]
+        fonts = [p for p in recorder.paths if "font" in p]
+        glyph = cold.evaluate(
+            """() => {
+              const icon = document.querySelector('.fa-pencil, .fa-eye, .fa-trash');
+              const family = getComputedStyle(icon, '::before').fontFamily;
+              const faces = [...document.fonts].filter(f => f.family.includes('FontAwesome'));
+              return {family, loaded: faces.filter(f => f.status === 'loaded').length};
+            }"""
+        )
+    names = sorted(p.rsplit("/", 1)[-1].split(".")[0] for p in asked)
+    assert names == ["admin", "admin", "list", "pickers"], asked  # Flask-Admin's files inside
+    assert [f.rsplit("/", 1)[-1].split(".")[0] for f in fonts] == ["fontawesome-subset"], fonts
+    assert "FontAwesome" in glyph["family"] and glyph["loaded"], glyph

@@ -17,6 +17,7 @@ clients that do not send the header, go uncompressed.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,8 @@ ADMIN_UNUSED = (
     "bootstrap/bootstrap4/fonts/",
     "vendor/fontawesome-free-5.1.0-web/",
 )
+#: A file whose name carries its content hash (``fontawesome-subset.0b6b6300.woff2``).
+HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.\w+$")
 #: ``Sec-Fetch-Site`` values of requests no other site made the browser send.
 OWN_REQUESTS = frozenset({"same-origin", "none"})
 
@@ -94,8 +97,10 @@ def _compress_own_requests(response: Response) -> Response:
 def _static_headers(headers: dict, path: str, url: str) -> None:
     # Bundles carry a content hash in their names, Flask-Admin's scripts and stylesheets one in
     # their URLs (backoffice.web.assets.admin_static_url); other files are asked again.
-    if url.startswith("/static/gen/") or (
-        url.startswith("/admin/static/") and url.endswith((".css", ".js"))
+    if (
+        url.startswith("/static/gen/")
+        or HASHED_NAME.search(url)
+        or (url.startswith("/admin/static/") and url.endswith((".css", ".js")))
     ):
         headers["Cache-Control"] = IMMUTABLE
     elif url.startswith("/admin/static/"):
