@@ -31,6 +31,7 @@ from backoffice.admin.formatting import datetime_formatter, format_count, status
 from backoffice.admin.links import list_url, row_url
 from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
+from backoffice.domain.comment_pages import approved_comments
 from backoffice.domain.sanitize import clean_html
 from backoffice.domain.slugs import slugify, unique_slug
 from backoffice.extensions import db
@@ -223,11 +224,7 @@ class PostView(FullTextSearch, GatedModelView):
         post = self.get_one(request.args.get("id", ""))
         if post is None:
             abort(404)
-        comments = db.session.scalars(
-            select(Comment)
-            .where(Comment.post_id == post.id, Comment.status == "approved")
-            .order_by(Comment.created_at)
-        ).all()
+        comments = approved_comments(db.session, post.id)
         html = render_template(
             "blog/post.html",
             post=post,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -23,6 +23,8 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from backoffice.core.ids import parse_id
+from backoffice.domain.comment_pages import approved_comments
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
 from backoffice.security import throttle
@@ -81,13 +83,15 @@ def post(slug: str) -> str | Response | tuple[str, int] | tuple[str, int, dict[s
 
 
 def _page(entry: Post, form: CommentForm, status: int) -> tuple[str, int]:
-    """The post with its approved comments and the comment form as given."""
-    comments = db.session.scalars(
-        select(Comment)
-        .where(Comment.post_id == entry.id, Comment.status == "approved")
-        .order_by(Comment.created_at)
-    ).all()
-    return render_template("blog/post.html", post=entry, comments=comments, form=form), status
+    """The post with a page of its approved comments (``?comments=N``, a page that does not
+    exist is a 404) and the comment form as given."""
+    asked = request.args.get("comments")
+    number = 1 if asked is None else parse_id(asked)
+    page = approved_comments(db.session, entry.id, number) if number else None
+    if page is None:
+        abort(404)
+    html = render_template("blog/post.html", post=entry, comments=page, form=form)
+    return html, status
 
 
 def _comment_wait_message(seconds: int) -> str:
