@@ -95,11 +95,11 @@ def test_a_cold_list_page_loads_four_files_and_the_icons_cut_down(browser, recor
             """() => {
               const icon = document.querySelector('.fa-pencil, .fa-eye, .fa-trash');
               const family = getComputedStyle(icon, '::before').fontFamily;
-              const faces = [...document.fonts].filter(f => f.family.includes('FontAwesome'));
+              const faces = [...document.fonts].filter(f => f.family.includes('Backoffice icons'));
               return {family, loaded: faces.filter(f => f.status === 'loaded').length};
             }"""
         )
     names = sorted(p.rsplit("/", 1)[-1].split(".")[0] for p in asked)
     assert names == ["admin", "admin", "list", "pickers"], asked  # Flask-Admin's files inside
     assert [f.rsplit("/", 1)[-1].split(".")[0] for f in fonts] == ["fontawesome-subset"], fonts
-    assert "FontAwesome" in glyph["family"] and glyph["loaded"], glyph
+    assert "Backoffice icons" in glyph["family"] and glyph["loaded"], glyph
