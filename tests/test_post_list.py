@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from backoffice.admin.filters import AuthorFilter, DateTimeBetween, StatusFilter, TagFilter
 from backoffice.admin.links import filter_key, find_view
+from backoffice.compat.flask_admin import rework_settings
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag, User
 
@@ -88,7 +89,7 @@ def test_the_rows_links_keep_the_search_they_return_to(client, login_as, blog, t
 def test_a_row_action_the_light_list_does_not_know_renders_as_upstream(client, login_as, blog):
     view = find_view("posts")
     view.column_extra_row_actions = [LinkRowAction("fa fa-star", "/star/{row_id}")]
-    view._refresh_cache()
+    rework_settings(view)
     login_as("editor")
     html = client.get("/admin/posts/?sort=0").get_data(as_text=True)
     first_id = db.session.scalar(select(Post.id).where(Post.title == "Post 000"))

@@ -50,7 +50,7 @@ def test_statements_do_not_grow_with_the_page_size(
 ):
     login_as("admin")
     view = next(v for v in model_views() if v.endpoint == endpoint)
-    first_column = f'<td class="col-{view._list_columns[0][0]}">'
+    first_column = f'<td class="col-{view.get_list_columns()[0][0]}">'
     url = f"/admin/{endpoint}/" + ("?status=all&" if endpoint == "comments" else "?")
     client.get(url + "page_size=20")  # warm up
     counts = []

@@ -8,6 +8,8 @@
 - An action's title (``_actions_data``): the queue's one-click buttons.
 - Protected hooks, given public names by two mixins (:class:`ModelViewHooks`,
   :class:`FileAdminHooks`), and the edited object a form keeps for ``Unique`` (``_obj``).
+- What a model view works out from its settings once (``_refresh_cache``), worked out again
+  after a setting changes (:func:`rework_settings`).
 - The page's Jinja context it leaves on ``g`` (``_admin_render_ctx``), dropped at the end of
   each request (:func:`forget_render_context`).
 
@@ -72,6 +74,12 @@ def apply_filters(view: Any, query: Any, joins: dict, filters: Any) -> tuple[Any
 def apply_sorting(view: Any, query: Any, joins: dict, column: Any, desc: Any) -> tuple[Any, dict]:
     """``query`` ordered as the view's list would order it."""
     return view._apply_sorting(query, joins, column, desc)
+
+
+def rework_settings(view: Any) -> None:
+    """Work out again what ``view`` derives from its settings (columns, filters, row actions,
+    forms) once one of them has changed after the view was made."""
+    view._refresh_cache()
 
 
 def action_title(view: Any, name: str) -> str:
