@@ -14,6 +14,7 @@ each worker gets a database of its own (``<name>_gw0``, ``<name>_gw1``), made by
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 import re
 import shutil
@@ -78,10 +79,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
-def _source(path: Path, _seen: dict[Path, str] = {}) -> str:  # noqa: B006 (a memo)
-    if path not in _seen:
-        _seen[path] = path.read_text(encoding="utf-8")
-    return _seen[path]
+@functools.cache
+def _source(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session", autouse=True)
