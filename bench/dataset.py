@@ -40,11 +40,13 @@ def sqlite_url(sizes: Sizes) -> str:
     return f"sqlite:///{DATA_DIR / name}"
 
 
-def flask(args: list[str], env: Mapping[str, str], stdin: str | None = None) -> str:
-    """Run ``flask --app main ARGS`` in the project; its output, or an error with it."""
+def flask(
+    args: list[str], env: Mapping[str, str], stdin: str | None = None, root: Path = ROOT
+) -> str:
+    """Run ``flask --app main ARGS`` in the project (at ``root``); its output, or an error."""
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "main", *args],
-        cwd=ROOT,
+        cwd=root,
         env={**os.environ, **env},
         input=stdin,
         capture_output=True,

@@ -89,9 +89,15 @@ def tail(path: Path, lines: int = 30) -> str:
 
 @contextmanager
 def serve(
-    name: str, wsgi_app: str, env: Mapping[str, str], log_dir: Path, threads: int = 4
+    name: str,
+    wsgi_app: str,
+    env: Mapping[str, str],
+    log_dir: Path,
+    threads: int = 4,
+    root: Path = ROOT,
 ) -> Iterator[Server]:
-    """Run ``wsgi_app`` (``module:attribute``) under gunicorn, one gthread worker.
+    """Run ``wsgi_app`` (``module:attribute``) under gunicorn, one gthread worker, from the
+    project at ``root`` (another commit's tree, for a side-by-side comparison).
 
     gthread keeps connections alive (the sync worker closes each one) and lets the concurrent
     run's clients share the one worker. The server is always stopped on the way out.
@@ -107,13 +113,13 @@ def serve(
         "--threads", str(threads),
         "--keep-alive", "30",
         "--timeout", "300",
-        "--chdir", str(ROOT),
-        "--config", str(ROOT / "gunicorn.conf.py"),  # the project's own settings, for all three
+        "--chdir", str(root),
+        "--config", str(root / "gunicorn.conf.py"),  # the project's own settings, for all three
         wsgi_app,
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+            command, cwd=root, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
         )
     server = Server(name, port, process, log)
     try:
