@@ -56,14 +56,12 @@ def squeeze(html: str) -> Markup:
     any run of whitespace as one space), and drop that space before structural tags (rows,
     cells, list items), where it is never shown; HTML comments go too.
 
-    Scripts are kept as they are; pages with ``<pre>`` or ``<textarea>`` (where whitespace is
-    content) are left alone. Splitting lines costs a third of a whitespace regex: a list page
-    has thousands of indented lines.
+    Scripts, ``<pre>`` and ``<textarea>`` elements (where whitespace is content) are kept as
+    they are. Splitting lines costs a third of a whitespace regex: a list page has thousands
+    of indented lines.
     """
     text = str(html)
-    if "<pre" in text or "<textarea" in text:
-        return Markup(text)
-    parts = _SCRIPT.split(text)  # odd items: whole <script> elements
+    parts = _KEPT.split(text)  # odd items: whole <script>, <pre> and <textarea> elements
     parts[::2] = [_BETWEEN_BLOCKS.sub(">", _join_lines(_COMMENT.sub("", p))) for p in parts[::2]]
     return Markup("".join(parts).strip())
 
@@ -74,7 +72,9 @@ def _join_lines(text: str) -> str:
     return " ".join([line for line in lines if line])
 
 
-_SCRIPT = re.compile(r"(<script\b.*?</script>)", re.S | re.I)
+_KEPT = re.compile(
+    r"(<script\b.*?</script>|<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I
+)
 _COMMENT = re.compile(r"<!--(?!\[).*?-->", re.S)  # template comments; not conditional ones
 # Between table/list/form structure tags a space is never rendered: drop it. (A lookahead, so
 # the replacement is a plain ">": a group reference would be expanded in Python per match.)

@@ -34,18 +34,30 @@ def format_stored_datetime(value: datetime | None) -> str:
     """A stored naive-UTC time in the reader's locale and time zone ("" for none).
 
     The same text as Babel's ``format_datetime(value, "medium")``, from the locale's patterns
-    parsed once per process instead of on every call: lists format a date or two per row.
+    parsed once per process instead of on every call; the text of a time is kept for the
+    process too (a pure function of the time, locale and zone): list pages show the same
+    rows again and again.
     """
     if not value:
         return ""
-    locale, tzinfo = current_locale(), current_timezone()
-    frame, date_pattern, time_pattern = _medium_patterns(locale)
+    return _formatted(current_locale(), current_timezone(), value)
+
+
+@memoized(8192)
+def _formatted(locale: Locale, tzinfo: Any, value: datetime) -> str:
+    frame, _date_pattern, time_pattern = _medium_patterns(locale)
     moment = value.replace(tzinfo=UTC).astimezone(tzinfo)
     if hasattr(tzinfo, "normalize"):  # pytz zones, as Babel does
         moment = tzinfo.normalize(moment)
     day = moment.date()
     time_text = time_pattern.apply(moment.timetz(), locale, reference_date=day)
-    return frame.replace("{0}", time_text).replace("{1}", date_pattern.apply(day, locale))
+    return frame.replace("{0}", time_text).replace("{1}", _date_text(locale, day))
+
+
+@memoized(4096)
+def _date_text(locale: Locale, day: date) -> str:
+    # A list's rows share a few days: a day is formatted once per locale, not once per row.
+    return _medium_patterns(locale)[1].apply(day, locale)
 
 
 @memoized(64)
