@@ -23,7 +23,6 @@ One language: ``pytest -m browser "tests/test_browser_every_word.py::test_every_
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,8 +39,6 @@ from config import LANGUAGES
 pytestmark = pytest.mark.browser
 
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
-#: The crawl of one language takes about 10 s; this bound leaves room for a busy machine.
-SECONDS_PER_LANGUAGE = 30
 
 
 # -- what counts as English: the catalogs --------------------------------------------------------
@@ -231,7 +228,6 @@ def crawl(context: Any, base: str, pages: list[tuple[str, str]], lang: str) -> l
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_word(browser, site, lang):
     base, pages = site
-    started = time.monotonic()
     staff = signed_in(browser, base, lang)
     visitor = browser.new_context(locale="en-US")
     try:
@@ -241,9 +237,7 @@ def test_every_word(browser, site, lang):
     finally:
         staff.close()
         visitor.close()
-    elapsed = time.monotonic() - started
     assert not problems, f"{len(problems)} problems in {lang!r}:\n" + "\n".join(problems)
-    assert elapsed < SECONDS_PER_LANGUAGE, f"the crawl of {lang!r} took {elapsed:.1f} s"
 
 
 # -- the checker itself (no browser needed, but kept beside what it checks) ----------------------
