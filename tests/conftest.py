@@ -39,6 +39,7 @@ from backoffice.domain.accounts import create_user, ensure_roles
 from backoffice.extensions import db
 from backoffice.i18n import catalogs, revisions
 from backoffice.models import User
+from backoffice.models.counts import COUNTER_TABLES
 from backoffice.security import sessions
 
 _migrated = False
@@ -119,9 +120,10 @@ def _prepare_database(app: Flask) -> None:
 def _emptying_statements() -> str:
     """One round trip that empties every table and restarts its ids. DELETE, not TRUNCATE:
     on tables of a few rows TRUNCATE costs fifty times as much (it makes new files). The
-    counters the triggers keep (``row_counts``) are emptied after the rows they count."""
-    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name != "row_counts"]
-    statements = [f"DELETE FROM {t.name}" for t in tables] + ["DELETE FROM row_counts"]
+    counters the triggers keep (``COUNTER_TABLES``) are emptied after the rows they count."""
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in COUNTER_TABLES]
+    statements = [f"DELETE FROM {t.name}" for t in tables]
+    statements += [f"DELETE FROM {name}" for name in COUNTER_TABLES]
     statements += [
         f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), 1, false)"
         for t in tables

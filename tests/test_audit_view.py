@@ -136,8 +136,9 @@ def test_action_and_type_filters_offer_named_choices(client, login_as):
                        "merge": "Merged", "moderate": "Moderated", "undo": "Undone"}  # fmt: skip
     types = dict(groups["Object type"][0]["options"])
     assert set(types) == {"Post", "Comment", "Tag", "User", "Role", "Reminder", "Translation",
-                          "GlossaryTerm"}  # fmt: skip
+                          "GlossaryTerm", "ModerationRules"}  # fmt: skip
     assert types["GlossaryTerm"] == "Glossary term"
+    assert types["ModerationRules"] == "Moderation rules"
 
 
 # -- what a row shows ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from flask_migrate import downgrade, upgrade
 from helpers.app import IS_SQLITE
-from sqlalchemy import func, insert, inspect, select, text
+from sqlalchemy import func, insert, inspect, select, text, update
 
 from backoffice import create_app
 from backoffice.extensions import db
@@ -103,3 +103,55 @@ def test_a_request_reads_the_status_counters_once_until_it_writes(app, count_que
         }
         db.session.rollback()
         assert _stored([pending]) == {pending: 0}
+
+
+def _authors_recounted() -> dict[tuple[str, str], int]:
+    rows = db.session.execute(
+        select(Comment.email, Comment.status, func.count())
+        .where(Comment.email.is_not(None))
+        .group_by(Comment.email, Comment.status)
+    )
+    return {(email, status): n for email, status, n in rows}
+
+
+def _authors_stored() -> dict[tuple[str, str], int]:
+    rows = db.session.execute(select(counts.author_counts))
+    return {(email, status): n for email, status, n in rows if n}
+
+
+def test_the_author_counters_follow_every_kind_of_write(app):
+    post = Post(title="P", slug="p")
+    other = Post(title="Q", slug="q")
+    a, b = "a@example.org", "b@example.org"
+    rows = [Comment(post=post, author_name="A", email=a, text="t") for _ in range(3)]
+    rows += [Comment(post=other, author_name="B", email=b, text="t", status="approved"),
+             Comment(post=post, author_name="Anonymous", text="t")]  # fmt: skip
+    db.session.add_all([post, other, *rows])
+    db.session.commit()
+    assert _authors_stored() == _authors_recounted() == {(a, "pending"): 3, (b, "approved"): 1}
+    # One bulk UPDATE (moderation), an e-mail corrected, a row deleted, a post's cascade.
+    db.session.execute(
+        update(Comment).where(Comment.id.in_([rows[0].id, rows[1].id])).values(status="spam")
+    )
+    rows[2].email = b
+    db.session.delete(rows[0])
+    db.session.commit()
+    assert _authors_stored() == _authors_recounted() == {
+        (a, "spam"): 1, (b, "pending"): 1, (b, "approved"): 1}  # fmt: skip
+    db.session.delete(db.session.get(Post, other.id))
+    db.session.commit()
+    assert _authors_stored() == _authors_recounted() == {(a, "spam"): 1, (b, "pending"): 1}
+
+
+def test_a_bulk_load_recounts_the_author_counters_too(app):
+    post = Post(title="P", slug="p")
+    db.session.add(post)
+    db.session.commit()
+    rows = [{"post_id": post.id, "author_name": "a", "email": f"r{i % 3}@example.org",
+             "text": "t", "status": "pending"} for i in range(30)]  # fmt: skip
+    with counts.triggers_suspended(db.session.connection()):
+        db.session.execute(insert(Comment), rows)
+        assert _authors_stored() == {}  # not counted while suspended
+    db.session.commit()
+    assert _authors_stored() == _authors_recounted() == {
+        (f"r{i}@example.org", "pending"): 10 for i in range(3)}  # fmt: skip

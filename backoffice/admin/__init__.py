@@ -8,6 +8,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from backoffice.admin.audit import AuditView
+from backoffice.admin.comment_rules import CommentRulesView
 from backoffice.admin.comments import CommentView, pending_count
 from backoffice.admin.dashboard import DashboardView
 from backoffice.admin.in_context import init_app as init_in_context
@@ -36,6 +37,12 @@ def init_app(app: Flask) -> Admin:
     people = _l("People")
     admin.add_view(PostView(Post, name=_l("Posts"), endpoint="posts", category=blog))
     admin.add_view(CommentView(Comment, name=_l("Comments"), endpoint="comments", category=blog))
+    admin.add_view(
+        CommentRulesView(
+            name=_l("Moderation rules"), endpoint="comment_rules", url="comment-rules",
+            category=blog,
+        )
+    )  # fmt: skip
     admin.add_view(TagView(Tag, name=_l("Tags"), endpoint="tags", category=blog))
     admin.add_view(
         MediaView(storage_of(app), name=_l("Media library"), endpoint="media", category=blog)

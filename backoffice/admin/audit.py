@@ -51,7 +51,17 @@ def object_links(entries: Iterable[AuditEntry]) -> dict[tuple[str, str], str]:
     return links
 
 
+#: Objects of which there is one, labelled by their translated type (their stored label is
+#: empty) and linked to their page: the moderation rules.
+SINGLE_OBJECTS: dict[str, str] = {"ModerationRules": "comment_rules.index"}
+
+
 def _object_formatter(view: Any, context: Any, model: AuditEntry, name: str) -> Markup:
+    single = SINGLE_OBJECTS.get(model.object_type)
+    if single is not None:
+        return Markup('<a href="{}">{}</a>').format(
+            url_for(single), audit_text.object_type_label(model.object_type)
+        )
     label = model.object_label or "#%s" % (model.object_id or "?")
     url = (context.get("object_links") or {}).get((model.object_type, model.object_id or ""))
     if url:

@@ -38,6 +38,7 @@ OBJECT_TYPE_LABELS = {
     # Written by the workbench (backoffice.workbench.store, .glossary).
     "Translation": _l("Translation"),
     "GlossaryTerm": _l("Glossary term"),
+    "ModerationRules": _l("Moderation rules"),
 }
 
 # One whole sentence per action, so that translators can order the words freely.

@@ -12,12 +12,14 @@ someone else in between is left alone and the moderator is told.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import flash, redirect, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.babel import gettext as admin_gettext
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,12 +30,23 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
 from backoffice.admin.base import GatedModelView
+from backoffice.admin.comment_cells import (
+    EXCERPT,
+    HOLD_REASON_LABELS,
+    QueueCells,
+    comment_cell,
+    email_cell,
+    status_cell,
+)
+from backoffice.admin.comment_queue import QUEUE_TABS, UNDO_KEY, current_tab
 from backoffice.admin.filters import PostFilter
-from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter, status_formatter
+from backoffice.admin.formatting import STATUS_LABELS, datetime_formatter
 from backoffice.admin.links import row_url
 from backoffice.admin.rows import ROW_SLOT
 from backoffice.admin.search import FullTextSearch
 from backoffice.compat.flask_admin import action_title
+from backoffice.core.ids import parse_id
+from backoffice.domain.comment_authors import author_counts, pending_of
 from backoffice.domain.moderation import (
     lock_comment,
     parse_seen,
@@ -41,15 +54,14 @@ from backoffice.domain.moderation import (
     status_counts,
     undo_batch,
 )
+from backoffice.domain.replies import MAX_REPLY, post_reply
 from backoffice.extensions import db
 from backoffice.models import COMMENT_STATUSES, Comment, Post, User, counts
 from backoffice.models._time import utcnow
+from backoffice.security.redirects import safe_next
 from backoffice.security.roles import can
 
 COMMENT_STATUS_CHOICES = [(status, STATUS_LABELS[status]) for status in COMMENT_STATUSES]
-#: Tabs of the queue: the ``status`` query argument; "all" shows every comment.
-QUEUE_TABS: tuple[str, ...] = (*COMMENT_STATUSES, "all")
-DEFAULT_TAB = "pending"
 #: Per-row quick actions: action name -> the status it sets.
 QUICK_ACTIONS: dict[str, str] = {"approve": "approved", "reject": "rejected", "spam": "spam"}
 QUICK_ICONS: dict[str, str] = {
@@ -57,22 +69,14 @@ QUICK_ICONS: dict[str, str] = {
     "reject": "fa-ban",
     "spam": "fa-exclamation-triangle",
 }
-UNDO_KEY = "comments_undo"
+#: The bulk actions on all pending comments of an author: name -> the status they set.
+AUTHOR_ACTIONS: dict[str, str] = {"approve": "approved", "spam": "spam"}
 
 
 def _post_link(view: Any, context: Any, model: Comment, name: str) -> Markup:
     # The admin page of the post: drafts have no public page yet.
     url = row_url("post-details", lambda: url_for("posts.details_view", id=ROW_SLOT), model.post_id)
     return Markup(f'<a href="{escape(url)}">{escape(model.post.title)}</a>')  # per row: no .format
-
-
-#: Comments longer than this are cut to an excerpt in the list.
-EXCERPT = 120
-
-
-def _excerpt(view: Any, context: Any, model: Comment, name: str) -> str:
-    text = model.text or ""
-    return text if len(text) <= EXCERPT else text[: EXCERPT - 3] + "…"
 
 
 class SeenStatusField(HiddenField):
@@ -83,18 +87,12 @@ class SeenStatusField(HiddenField):
         pass
 
 
-def current_tab() -> str:
-    """The queue tab asked for in the URL; anything unknown is the default tab."""
-    tab = request.args.get("status", DEFAULT_TAB)
-    return tab if tab in QUEUE_TABS else DEFAULT_TAB
-
-
 #: The list's rows: the columns shown and the post's title. The text is read one character
 #: longer than an excerpt, so the excerpt still knows to cut.
 LIST_ROWS = select(
     Comment.id, Comment.post_id, Post.title.label("post.title"), Comment.author_name,
     Comment.email, func.substr(Comment.text, 1, EXCERPT + 1).label("text"), Comment.status,
-    Comment.created_at,
+    Comment.created_at, Comment.hold_reason, Comment.hold_detail, Comment.parent_id,
 ).join(Post, Comment.post_id == Post.id)  # fmt: skip
 
 
@@ -112,6 +110,10 @@ class CommentView(FullTextSearch, GatedModelView):
         "post.title",
         "status",
         "created_at",
+        FilterEqual(Comment.email, _l("E-mail")),
+        FilterEqual(
+            Comment.hold_reason, _l("Held because"), options=list(HOLD_REASON_LABELS.items())
+        ),
     ]
     column_details_list = [
         "post", "author_name", "email", "text", "status", "created_at", "moderated_by",
@@ -131,8 +133,9 @@ class CommentView(FullTextSearch, GatedModelView):
     column_choices = {"status": COMMENT_STATUS_CHOICES}
     column_formatters = {
         "post": _post_link,
-        "text": _excerpt,
-        "status": status_formatter,
+        "email": email_cell,
+        "text": comment_cell,
+        "status": status_cell,
         "created_at": datetime_formatter,
         "moderated_at": datetime_formatter,
     }
@@ -204,6 +207,17 @@ class CommentView(FullTextSearch, GatedModelView):
                 undo=session.pop(UNDO_KEY, None),
                 # What the moderator sees: sent back with every action (compare and set).
                 seen=",".join(f"{row.id}:{row.status}" for row in kwargs.get("data") or ()),
+                queue_cells=QueueCells(
+                    author_counts(db.session, (row.email for row in kwargs.get("data") or ())),
+                    may_moderate=bool(kwargs.get("actions")),
+                ),
+                # The author buttons act on comments that had arrived by now (seen ones).
+                shown_at=utcnow().isoformat(),
+                author_actions=AUTHOR_ACTIONS,
+                # The keys' list is the same for every reader of a language: made once.
+                keys_overlay=self._translated.get(
+                    "keys", lambda: Markup(render_template("admin/comments/_keys.html"))
+                ),
             )
             if kwargs.get("actions"):
                 kwargs["row_extras"] = self._quick_buttons()
@@ -248,9 +262,10 @@ class CommentView(FullTextSearch, GatedModelView):
             model.moderated_at = utcnow()
 
     # -- moderation -----------------------------------------------------------------------------
-    def _moderate(self, ids: list[str], status: str) -> None:
+    def _moderate(self, ids: list[Any], status: str, seen: dict[int, str] | None = None) -> None:
         moderator = db.session.get(User, current_user.id)
-        seen = parse_seen(request.form.getlist("seen"))
+        if seen is None:
+            seen = parse_seen(request.form.getlist("seen"))
         result = set_comment_status(db.session, ids, status, moderator, seen)
         count = result.changed
         if count or not result.conflicts:
@@ -281,6 +296,53 @@ class CommentView(FullTextSearch, GatedModelView):
     def action_spam(self, ids: list[str]) -> None:
         self._moderate(ids, "spam")
 
+    @expose("/author/", methods=["POST"])
+    def author_view(self) -> Response:
+        """Approve, or mark as spam, every pending comment of one author (by e-mail) that had
+        arrived when the moderator's page was shown; undone like a bulk action."""
+        back = safe_next(request.form.get("url"), self.get_url(".index_view"))
+        status = AUTHOR_ACTIONS.get(request.form.get("action", ""))
+        email = (request.form.get("email") or "").strip()
+        until = _parse_time(request.form.get("shown_at"))
+        if not self.may("edit") or status is None or not email or until is None:
+            flash(_("This action cannot be done. Reload the page and try again."), "error")
+            return redirect(back)
+        ids = pending_of(db.session, email, until)
+        self._moderate(ids, status, dict.fromkeys(ids, "pending"))
+        return redirect(back)
+
+    @expose("/reply/", methods=["POST"])
+    def reply_view(self) -> Response | tuple[str, int]:
+        """Answer a comment from the queue (see backoffice.domain.replies). A reply that
+        cannot be sent is shown again on a page of its own, with why, to be sent again or
+        copied: nothing typed is lost (and nothing of it waits in the session cookie)."""
+        back = safe_next(request.form.get("url"), self.get_url(".index_view"))
+        parent = parse_id(request.form.get("parent"))
+        text = (request.form.get(f"text-{parent}") or "").strip() if parent else ""
+        if parent is None or not text:
+            flash(_("Write a reply before sending it."), "error")
+            return redirect(back)
+        if len(text) > MAX_REPLY:
+            problem, status = "too_long", 400
+        else:
+            editor = db.session.get(User, current_user.id)
+            seen = parse_seen(request.form.getlist("seen")).get(parent)
+            result = post_reply(db.session, parent, text, editor, seen)
+            if result.problem is None:
+                if result.approved_parent:
+                    flash(_("The comment is approved and your reply is published."), "success")
+                else:
+                    flash(_("Your reply is published."), "success")
+                return redirect(back)
+            problem, status = result.problem, 404 if result.problem == "missing" else 409
+        comment = db.session.get(Comment, parent)
+        page = self.render(
+            "admin/comments/reply.html", comment=comment, text=text, back=back,
+            problem=_reply_problem(problem, len(text)), max_length=MAX_REPLY,
+            status_label=lambda status: str(STATUS_LABELS[status]),
+        )  # fmt: skip
+        return page, status
+
     @expose("/undo/", methods=["POST"])
     def undo_view(self) -> Response:
         """Put back the statuses a bulk change of the current user replaced."""
@@ -307,6 +369,32 @@ class CommentView(FullTextSearch, GatedModelView):
                 "warning",
             )
         return redirect(self.get_url(".index_view", status=request.form.get("status") or None))
+
+
+def _reply_problem(problem: str, length: int) -> str:
+    """Why a reply was not sent, for the reply page."""
+    if problem == "too_long":
+        return _(
+            "A reply can be at most %(max)s characters long; yours has %(length)s.",
+            max=format_number(MAX_REPLY), length=format_number(length),
+        )  # fmt: skip
+    if problem == "conflict":
+        return _(
+            "Someone else moderated this comment since you saw it, so your reply was not "
+            "sent. Here it is: send it again if it still fits, or go back to the queue."
+        )
+    if problem == "unanswerable":
+        return _("Only pending and approved comments can be answered.")
+    return _("This comment no longer exists.")
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    # Stored times are naive UTC.
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _moderated_message(status: str, count: int) -> str:

@@ -25,8 +25,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from backoffice.core.ids import parse_id
 from backoffice.domain.comment_pages import approved_comments
+from backoffice.domain.comment_rules import receive
 from backoffice.extensions import db
-from backoffice.models import Comment, Post
+from backoffice.models import Post
 from backoffice.security import throttle
 
 bp = Blueprint("blog", __name__)
@@ -67,16 +68,13 @@ def post(slug: str) -> str | Response | tuple[str, int] | tuple[str, int, dict[s
             html, status = _page(entry, form, 429)
             return html, status, throttle.retry_after(wait)
         if not form.website.data:  # an empty honeypot: a person
-            db.session.add(
-                Comment(
-                    post=entry,
-                    author_name=form.author_name.data.strip(),
-                    email=(form.email.data or "").strip() or None,
-                    text=form.text.data.strip(),
-                    status="pending",
-                )
-            )
-            db.session.commit()
+            comment = receive(
+                db.session, entry.id, form.author_name.data.strip(),
+                (form.email.data or "").strip() or None, form.text.data.strip(),
+            )  # fmt: skip
+            if comment.status == "approved":  # a known author (the rules); spam is not told
+                flash(_("Thank you! Your comment is published."), "success")
+                return redirect(url_for("blog.post", slug=slug), code=303)
         flash(_("Thank you! Your comment will appear once a moderator approves it."), "success")
         return redirect(url_for("blog.post", slug=slug), code=303)
     return _page(entry, form, 400 if form.errors else 200)

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, insert, select
 from backoffice.cli import bulk, seed_data
 from backoffice.cli.seed_data import Writer
 from backoffice.domain.accounts import ensure_roles
+from backoffice.domain.comment_rules import rules_of
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Reminder, Tag, User
 from backoffice.models._time import utcnow
@@ -70,6 +71,12 @@ def seed_command(posts: int, comments: int, tags: int, reminders: int, seed: int
     try:
         author_ids = _ensure_users(rng)
         tag_ids = _ensure_tags(tags)
+        rules = rules_of(db.session)
+        if not rules.version:  # never saved: the demo's rules
+            for name, value in seed_data.DEMO_RULES.items():
+                setattr(rules, name, value)
+            rules.version = None
+            db.session.add(rules)
         db.session.commit()
     finally:
         db.session.info.pop("audit_disabled", None)
@@ -92,7 +99,8 @@ class _Loader:
 
     POST_COLUMNS = ("id", "title", "slug", "body", "status", "published_at", "created_at",
                     "updated_at", "author_id")  # fmt: skip
-    COMMENT_COLUMNS = ("post_id", "author_name", "email", "text", "created_at", "status")
+    COMMENT_COLUMNS = ("post_id", "author_name", "email", "text", "created_at", "status",
+                       "hold_reason", "hold_detail")  # fmt: skip
 
     def __init__(self, conn: Connection, writer: Writer, now: datetime) -> None:
         self.conn, self.writer, self.rng, self.now = conn, writer, writer.rng, now

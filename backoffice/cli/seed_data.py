@@ -30,6 +30,8 @@ STATUSES = ("pending", "approved", "spam", "rejected")
 #: Cumulative weights: most comments are approved, a real queue is pending.
 STATUS_CUM_WEIGHTS = (20, 80, 90, 100)
 SPAN = timedelta(days=730)
+#: The moderation rules of a seeded site (the demo comments held by them say why).
+DEMO_RULES = {"link_limit": 2, "hold_words": "casino", "spam_words": "viagra\ncheap pills"}
 
 
 @memoized(8)
@@ -129,10 +131,12 @@ def comments(
     post_ages: Sequence[float],
     now: datetime,
 ) -> Iterator[tuple[object, ...]]:
-    """Comment rows: post_id, author_name, email, text, created_at, status.
+    """Comment rows: post_id, author_name, email, text, created_at, status, hold_reason,
+    hold_detail.
 
     A fifth of the posts get about four fifths of the comments; a comment is written after
-    its post, mostly soon after.
+    its post, mostly soon after. Some pending comments are held by the demo rules
+    (:data:`DEMO_RULES`): every 8th has two links, every 13th the hold word "casino".
     """
     rng = writer.rng
     order = list(range(len(post_ids)))
@@ -140,21 +144,28 @@ def comments(
     n = len(order)
     popular = max(n // 5, 1)
     random_ = rng.random
-    for _ in range(count):
+    # Readers come back: about twenty comments per address (999 addresses a name at most).
+    addresses = max(2, min(999, count // (20 * len(NAMES))))
+    for number in range(count):
         # 80 % of the comments go to the popular fifth, and there mostly to its first posts.
         draw = popular * random_() ** 2 if random_() < 0.8 else n * random_()
         index = order[int(draw)]
         age = post_ages[index] * (1.0 - random_() ** 4)  # mostly soon after the post
         name = NAMES[int(random_() * len(NAMES))]
         status = STATUSES[_status_index(random_() * 100)]
+        email = f"{name.lower()}{int(random_() * addresses) + 1}@example.com"
+        text = writer.sentence(5, 30) + "."
+        reason = detail = None
+        if status == "pending" and number % 8 == 0:
+            reason, detail = "links", "2"
+            text += " https://example.com/a https://example.com/b"
+        elif status == "pending" and number % 13 == 0:
+            reason, detail = "word", "casino"
+            text += " Casino tonight!"
         yield (
-            post_ids[index],
-            name,
-            f"{name.lower()}{int(random_() * 999) + 1}@example.com",
-            writer.sentence(5, 30) + ".",
-            stamp(now - timedelta(seconds=age)),
-            status,
-        )
+            post_ids[index], name, email, text, stamp(now - timedelta(seconds=age)), status,
+            reason, detail,
+        )  # fmt: skip
 
 
 def _status_index(draw: float) -> int:

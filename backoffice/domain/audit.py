@@ -16,9 +16,18 @@ from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from backoffice.models import AuditEntry, Comment, Post, Reminder, Role, Tag, User
+from backoffice.models import (
+    AuditEntry,
+    Comment,
+    ModerationRules,
+    Post,
+    Reminder,
+    Role,
+    Tag,
+    User,
+)
 
-AUDITED: tuple[type, ...] = (User, Role, Post, Comment, Tag, Reminder)
+AUDITED: tuple[type, ...] = (User, Role, Post, Comment, Tag, Reminder, ModerationRules)
 # Values that must never be copied into the log.
 REDACTED = {"password_hash"}
 # Bookkeeping columns and back-references that would only add noise.

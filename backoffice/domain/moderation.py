@@ -89,6 +89,7 @@ def set_comment_status(
     status: str,
     moderator: User | None,
     seen: Mapping[int, str] | None = None,
+    batch: str | None = None,
 ) -> ModerationResult:
     """Set ``status`` on the comments ``ids`` and commit; unknown ids are ignored.
 
@@ -96,10 +97,11 @@ def set_comment_status(
     now is left alone and counted in ``conflicts`` (whatever its status, even ``status``).
     A comment without a seen status is compared with its status as read here, under the
     lock. Comments already in ``status`` are left alone (and not part of the batch).
+    ``batch`` joins the change to a batch begun by an earlier call (one undo for both).
     """
     if status not in COMMENT_STATUSES:
         raise ValueError(f"unknown comment status {status!r}")
-    result = ModerationResult(batch=uuid.uuid4().hex)
+    result = ModerationResult(batch=batch or uuid.uuid4().hex)
     wanted = parse_ids(ids)[:MAX_BATCH]
     if not wanted:
         return result

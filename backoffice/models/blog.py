@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from backoffice.domain import search
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 POST_STATUSES: tuple[str, ...] = ("draft", "published")
 COMMENT_STATUSES: tuple[str, ...] = ("pending", "approved", "spam", "rejected")
+#: Why a moderation rule held a comment (backoffice/domain/comment_rules.py): too many links, a
+#: hold word, a spam word. ``Comment.hold_detail`` says which (the number of links, the word).
+HOLD_REASONS: tuple[str, ...] = ("links", "word", "spam_word")
 
 post_tags = Table(
     "post_tags",
@@ -106,6 +110,18 @@ class Comment(db.Model):
         Index("ix_comments_created_at_id", "created_at", "id"),
         # Per-post counts by status, the per-post filter and a post's approved comments.
         Index("ix_comments_post_id_status_created_at", "post_id", "status", "created_at"),
+        # An author's counts per status, beside each comment of the queue (by e-mail).
+        Index("ix_comments_email_status", "email", "status"),
+        # The queue filtered by why the rules held a comment: only held comments are indexed.
+        Index(
+            "ix_comments_hold_reason_status_created_at_id",
+            "hold_reason",
+            "status",
+            "created_at",
+            "id",
+            sqlite_where=sql("hold_reason IS NOT NULL"),
+            postgresql_where=sql("hold_reason IS NOT NULL"),
+        ),  # fmt: skip
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,9 +135,22 @@ class Comment(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     moderated_at: Mapped[datetime | None] = mapped_column(DateTime())
+    #: The comment this one answers (one level deep: a reply to a reply answers its parent).
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    #: The staff member who wrote it (a reply from the queue); None for readers' comments.
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: Why the moderation rules held it (HOLD_REASONS) and which number or word; None if no
+    #: rule did.
+    hold_reason: Mapped[str | None] = mapped_column(String(16))
+    hold_detail: Mapped[str | None] = mapped_column(String(200))
 
     post: Mapped[Post] = relationship(back_populates="comments")
-    moderated_by: Mapped[User | None] = relationship()
+    moderated_by: Mapped[User | None] = relationship(foreign_keys=[moderated_by_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.text[:40]}"

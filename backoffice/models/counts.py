@@ -5,7 +5,10 @@ dashboard) costs tens of milliseconds each time; these counters cost one primary
 Triggers on ``posts`` and ``comments`` keep, per table,
 
 - ``<table>.status.<status>``: rows in each status, and
-- ``<table>.month.<YYYY-MM>``: rows created in each calendar month (UTC).
+- ``<table>.month.<YYYY-MM>``: rows created in each calendar month (UTC);
+
+and, in a table of their own, ``author_counts(email, status, n)``: each comment author's
+comments per status, by e-mail (the queue shows them beside every comment).
 
 Because the database maintains them (SQLite row triggers; PostgreSQL statement triggers over
 the transition tables), fired by ORM writes, bulk ``UPDATE``/``DELETE``, cascades and raw SQL
@@ -20,11 +23,11 @@ tests do) and created by migration 0005 (which also fills the counters from exis
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import BigInteger, Column, String, Table, event, or_, select, text
+from sqlalchemy import BigInteger, Column, String, Table, bindparam, event, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 
@@ -39,6 +42,16 @@ row_counts = Table(
     Column("name", String(64), primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
+#: Comments per author (e-mail) and status; comments without an e-mail are not counted.
+author_counts = Table(
+    "author_counts",
+    db.metadata,
+    Column("email", String(255), primary_key=True),
+    Column("status", String(16), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
+#: The tables the triggers write: emptied after the rows they count (test fixtures).
+COUNTER_TABLES: tuple[str, ...] = ("row_counts", "author_counts")
 
 
 def _sqlite_triggers(table: str) -> list[str]:
@@ -69,6 +82,50 @@ def _sqlite_triggers(table: str) -> list[str]:
     ]
 
 
+def _sqlite_author_triggers() -> list[str]:
+    """The author counters' triggers on comments (named ``row_counts_…`` like the others)."""
+    add = (
+        "INSERT INTO author_counts (email, status, n) SELECT NEW.email, NEW.status, 1 "
+        "WHERE NEW.email IS NOT NULL ON CONFLICT (email, status) DO UPDATE SET n = n + 1; "
+    )
+    remove = "UPDATE author_counts SET n = n - 1 WHERE email = OLD.email AND status = OLD.status; "
+    changed = "OLD.status IS NOT NEW.status OR OLD.email IS NOT NEW.email"
+    return [
+        f"CREATE TRIGGER row_counts_authors_insert AFTER INSERT ON comments BEGIN {add}END",
+        f"CREATE TRIGGER row_counts_authors_delete AFTER DELETE ON comments BEGIN {remove}END",
+        "CREATE TRIGGER row_counts_authors_update AFTER UPDATE OF status, email ON comments "
+        f"WHEN {changed} BEGIN {remove}{add}END",
+    ]
+
+
+def _author_rows(rows: str, sign: str) -> str:
+    return f"SELECT email, status, {sign}1 AS d FROM {rows} WHERE email IS NOT NULL"
+
+
+def _apply_authors(changes: str) -> str:
+    # In key order, like _apply: concurrent statements lock the counters in one order.
+    return (
+        f"INSERT INTO author_counts (email, status, n) SELECT email, status, sum(d) "
+        f"FROM ({changes}) AS k GROUP BY email, status HAVING sum(d) <> 0 "
+        "ORDER BY email, status "
+        "ON CONFLICT (email, status) DO UPDATE SET n = author_counts.n + EXCLUDED.n;"
+    )
+
+
+def _postgresql_author_triggers() -> list[str]:
+    return [
+        "CREATE TRIGGER row_counts_authors_insert AFTER INSERT ON comments "
+        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION author_counts_track()",
+        "CREATE TRIGGER row_counts_authors_delete AFTER DELETE ON comments "
+        "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION author_counts_track()",
+        "CREATE TRIGGER row_counts_authors_update AFTER UPDATE ON comments "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION author_counts_track()",
+    ]
+
+
 def _keys(rows: str, sign: str) -> str:
     return (
         f"SELECT TG_TABLE_NAME || '.month.' || to_char(created_at, 'YYYY-MM') AS name, "
@@ -95,19 +152,27 @@ def _apply(changes: str) -> str:
 #: rows updates each counter once, instead of a million times (a row-level trigger would
 #: leave a million versions of the same counter row in one transaction). One function serves
 #: both tables: keys are built from ``TG_TABLE_NAME``.
-POSTGRESQL_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION row_counts_track() RETURNS trigger LANGUAGE plpgsql AS $$
+def _track_function(name: str, apply: Callable[[str], str], rows: Callable[[str, str], str]) -> str:
+    """A PostgreSQL trigger function that applies ``rows`` of the transition tables (+1 for
+    new rows, -1 for old ones) to its counters with ``apply``."""
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    {_apply(_keys("new_rows", ""))}
+    {apply(rows("new_rows", ""))}
   ELSIF TG_OP = 'DELETE' THEN
-    {_apply(_keys("old_rows", "-"))}
+    {apply(rows("old_rows", "-"))}
   ELSE
-    {_apply(_keys("new_rows", "") + " UNION ALL " + _keys("old_rows", "-"))}
+    {apply(rows("new_rows", "") + " UNION ALL " + rows("old_rows", "-"))}
   END IF;
   RETURN NULL;
 END $$
 """
+
+
+POSTGRESQL_FUNCTION = _track_function("row_counts_track", _apply, _keys)
+#: The author counters per statement, the same way.
+POSTGRESQL_AUTHORS_FUNCTION = _track_function("author_counts_track", _apply_authors, _author_rows)
 
 
 def _postgresql_triggers(table: str) -> list[str]:
@@ -126,27 +191,32 @@ def _postgresql_triggers(table: str) -> list[str]:
 def trigger_statements(dialect: str) -> list[str]:
     """The DDL that creates the counting triggers on ``dialect`` (sqlite or postgresql)."""
     if dialect == "sqlite":
-        return [ddl for table in COUNTED_TABLES for ddl in _sqlite_triggers(table)]
+        return [ddl for table in COUNTED_TABLES for ddl in _sqlite_triggers(table)] + (
+            _sqlite_author_triggers()
+        )
     if dialect == "postgresql":
-        return [POSTGRESQL_FUNCTION] + [
-            ddl for table in COUNTED_TABLES for ddl in _postgresql_triggers(table)
+        return [
+            POSTGRESQL_FUNCTION,
+            *(ddl for table in COUNTED_TABLES for ddl in _postgresql_triggers(table)),
+            POSTGRESQL_AUTHORS_FUNCTION,
+            *_postgresql_author_triggers(),
         ]
     raise NotImplementedError(f"no row-count triggers for the {dialect} dialect")
 
 
 def drop_trigger_statements(dialect: str) -> list[str]:
     """The DDL that removes the counting triggers (and PostgreSQL's trigger function)."""
-    if dialect == "postgresql":
-        return [
-            f"DROP TRIGGER IF EXISTS row_counts_{table}_{kind} ON {table}"
-            for table in COUNTED_TABLES
-            for kind in ("insert", "delete", "update")
-        ] + ["DROP FUNCTION IF EXISTS row_counts_track()"]
-    return [
-        f"DROP TRIGGER IF EXISTS row_counts_{table}_{kind}"
-        for table in COUNTED_TABLES
+    triggers = [
+        (f"row_counts_{name}_{kind}", table)
+        for name, table in (*((t, t) for t in COUNTED_TABLES), ("authors", "comments"))
         for kind in ("insert", "delete", "update")
     ]
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in triggers] + [
+            "DROP FUNCTION IF EXISTS row_counts_track()",
+            "DROP FUNCTION IF EXISTS author_counts_track()",
+        ]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name, _table in triggers]
 
 
 @contextmanager
@@ -174,7 +244,15 @@ def rebuild_statements(dialect: str) -> list[str]:
                 f"INSERT INTO row_counts (name, n) SELECT '{table}.{kind}.' || {expression}, "
                 f"count(*) FROM {table} GROUP BY {expression}"
             )
-    return statements
+    return [*statements, *AUTHOR_REBUILD]
+
+
+#: SQL that recomputes the author counters (every dialect).
+AUTHOR_REBUILD = (
+    "DELETE FROM author_counts",
+    "INSERT INTO author_counts (email, status, n) SELECT email, status, count(*) FROM comments "
+    "WHERE email IS NOT NULL GROUP BY email, status",
+)
 
 
 def rebuild(connection: Connection) -> None:
@@ -209,6 +287,24 @@ def read(session: Session, names: Iterable[str]) -> dict[str, int]:
     )
     found = {name: int(n) for name, n in rows}
     return {name: found.get(name, 0) for name in wanted}
+
+
+def read_authors(session: Session, emails: Iterable[str]) -> dict[str, dict[str, int]]:
+    """``{email: {status: count}}`` for ``emails`` (statuses without comments absent): one
+    primary-key range per e-mail, whatever the number of comments. On the session's
+    connection, past the ORM (a queue page asks on every request; the ORM's own work per
+    statement would cost twice the query)."""
+    wanted = sorted(set(emails))
+    found: dict[str, dict[str, int]] = {email: {} for email in wanted}
+    if wanted:
+        for email, status, n in session.connection().execute(_AUTHORS, {"emails": wanted}):
+            found[email][status] = int(n)
+    return found
+
+
+_AUTHORS = select(author_counts.c.email, author_counts.c.status, author_counts.c.n).where(
+    author_counts.c.email.in_(bindparam("emails", expanding=True))
+)
 
 
 Key = TypeVar("Key", bound=Hashable)

@@ -21,6 +21,7 @@ VIEWS: dict[str, frozenset[str]] = {
     "profile": ANY_SIGNED_IN,
     "posts": WRITERS,
     "comments": EDITORIAL,
+    "comment_rules": ADMIN,
     "tags": EDITORIAL,
     "reminders": EDITORIAL,
     "media": WRITERS,

@@ -128,6 +128,17 @@ environment.register(
     "in_context_css",
     Bundle("css/in-context.css", filters="cssmin", output="gen/in-context.%(version)s.css"),
 )
+# Keyboard moderation of the comment queue (templates/admin/comments/_keys.html): only there.
+environment.register(
+    "moderation_keys_js",
+    Bundle("js/moderation-keys.js", filters="jsmin", output="gen/moderation-keys.%(version)s.js"),
+)
+environment.register(
+    "moderation_keys_css",
+    Bundle(
+        "css/moderation-keys.css", filters="cssmin", output="gen/moderation-keys.%(version)s.css"
+    ),
+)
 # The site icon, hashed like the bundles (a browser without one asks for /favicon.ico).
 environment.register("favicon", Bundle("img/favicon.svg", output="gen/favicon.%(version)s.svg"))
 
