@@ -6,8 +6,8 @@
 The machine's speed drifts by tens of percent within minutes (bench/README.md), so two runs
 of ``bench/run.py`` cannot show a change of a few percent. Here both servers run at once on the
 same data set, each under gunicorn with one worker and the production config, and the client
-asks them in turn: old, new, old, new… for every page whose name contains ``--pages``. Drift
-then touches both alike. The old tree is ``git archive`` of the commit, under
+asks them in turn (old then new, then new then old, …) for every page whose name contains
+``--pages``. Drift then touches both alike. The old tree is ``git archive`` of the commit, under
 ``bench/data/tree-<commit>`` (its assets built); the data set is this tree's (``bench/run.py``
 builds the same one).
 """
@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
             }  # fmt: skip
             seconds: dict[str, list[float]] = {name: [] for name in clients}
             for turn in range(args.warmup + args.requests):
-                for name, client in clients.items():
+                # Old first on even turns, new first on odd ones: neither always follows.
+                order = list(clients.items())
+                for name, client in order if turn % 2 == 0 else order[::-1]:
                     response = client.request("GET", urls[name])
                     measure.check(response, urls[name], page.marker)
                     if turn >= args.warmup:
