@@ -15,8 +15,11 @@ import argparse
 import secrets
 import sys
 import tempfile
-import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -33,10 +36,8 @@ MEASURE = """() => {
 }"""
 
 
-def serve() -> str:
-    """The production app on a free loopback port, on a small database of its own."""
-    from werkzeug.serving import make_server
-
+def demo_app() -> Flask:
+    """The production app on a small database of its own."""
     from backoffice import create_app
     from backoffice.domain.accounts import create_user, ensure_roles
     from backoffice.extensions import db
@@ -58,9 +59,7 @@ def serve() -> str:
             post = Post(title=f"Post {n}", slug=f"post-{n}", author=admin, body="<p>Text</p>")
             db.session.add_all([post, Comment(post=post, author_name="Ann", text="Hello")])
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}"
+    return app
 
 
 def visit(browser, base: str, path: str, compressed: bool) -> tuple[dict, dict]:
@@ -87,22 +86,29 @@ def main() -> int:
     pages = ["/admin/posts/", "/admin/comments/", "/admin/", "/admin/posts/new/"]
     parser.add_argument("--pages", nargs="+", default=pages)
     args = parser.parse_args()
+    from backoffice.web.serving import serving
+
+    with serving(demo_app()) as base:
+        _table(args.pages, base)
+    return 0
+
+
+def _table(pages: list[str], base: str) -> None:
+    """Print the table's rows, one per page: cold, uncompressed and repeat visits."""
     from playwright.sync_api import sync_playwright
 
-    base = serve()
     print("| page | CSS/JS requests | other requests | KB cold | KB uncompressed | "
           "KB repeat | DOMContentLoaded cold / repeat |")  # fmt: skip
     print("|---|---|---|---|---|---|---|")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        for path in args.pages:
+        for path in pages:
             cold, repeat = visit(browser, base, path, compressed=True)
             plain, _ = visit(browser, base, path, compressed=False)
             print(f"| `{path}` | {cold['assets']} | {cold['other']} | {cold['bytes'] / 1000:.0f} | "
                   f"{plain['bytes'] / 1000:.0f} | {repeat['bytes'] / 1000:.1f} | "
                   f"{cold['dcl']} ms / {repeat['dcl']} ms |")  # fmt: skip
         browser.close()
-    return 0
 
 
 if __name__ == "__main__":

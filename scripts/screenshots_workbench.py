@@ -20,14 +20,10 @@ import io
 import shutil
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +32,7 @@ from backoffice import create_app  # noqa: E402
 from backoffice.domain.accounts import create_user  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
 from backoffice.i18n import catalogs  # noqa: E402
+from backoffice.web.serving import serving  # noqa: E402
 from backoffice.workbench import glossary, store  # noqa: E402
 
 PASSWORD = "screenshot password"
@@ -105,16 +102,6 @@ def demo_app(folder: Path):
                 entry = interim.entry
             store.save_entry("de", entry.key, [text], False, entry.version, users[name])
     return app
-
-
-@contextmanager
-def serving(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 def take(app, base: str, out: Path) -> list[Path]:

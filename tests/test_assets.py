@@ -53,29 +53,23 @@ def test_every_kind_of_page_names_its_icon_hashed_and_cached_for_good(client, lo
 
 # -- the bundles each page loads, everything cached for good ------------------------------------
 OWN_ASSET = re.compile(
-    r"^/static/gen/(app|admin|pickers|list|form|editor|moderation-keys)\.[0-9a-f]{8,}\.(css|js)$"
+    r"^/static/gen/(app|admin|pickers|list|form|editor)\.[0-9a-f]{8,}\.(css|js)$"
 )
 EDITOR_PAGES = {"posts create", "posts edit"}
-KEYBOARD_PAGES = {"comments list"}
 PUBLIC_PAGES = {"sign-in", "blog home", "blog post", "404 page", "403 page"}
 
 
 def wanted_bundles(label: str) -> tuple[list[str], list[str]]:
     """(stylesheets, scripts) a page loads: the public pages their own pair; every admin page
     one of each with Flask-Admin's base files and ours; lists and forms (and the profile's
-    time zone picker) the pickers and the list or form scripts; the post form its editor; the
-    comment queue its keyboard moderation."""
+    time zone picker) the pickers and the list or form scripts; the post form its editor."""
     if label in PUBLIC_PAGES:
         return ["app"], ["app"]
     kind = label.rsplit(" ", 1)[-1]
     pickers = kind in ("list", "create", "edit") or label == "profile"
     editor = ["editor"] if label in EDITOR_PAGES else []
-    keys = ["moderation-keys"] if label in KEYBOARD_PAGES else []
     script = ["list"] if kind == "list" else ["form"] if pickers else []
-    return (
-        ["admin", *(["pickers"] if pickers else []), *editor, *keys],
-        ["admin", *script, *editor, *keys],
-    )
+    return ["admin", *(["pickers"] if pickers else []), *editor], ["admin", *script, *editor]
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"

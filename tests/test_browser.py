@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers.browser import ARTIFACTS, serving, sign_in_browser
+from helpers.browser import ARTIFACTS, sign_in_browser
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Post
+from backoffice.web.serving import serving
 
 pytestmark = pytest.mark.browser
 

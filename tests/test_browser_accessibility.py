@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from flask import url_for
-from helpers.browser import browser_tab, serving, signed_in, speak_browser
+from helpers.browser import browser_tab, signed_in, speak_browser
 from helpers.catalogs import PENDING, blank
 from helpers.pages import (
     PUBLIC_PAGES,
@@ -38,6 +38,7 @@ from backoffice import create_app
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag, TranslationEntry
+from backoffice.web.serving import serving
 
 pytestmark = pytest.mark.browser
 

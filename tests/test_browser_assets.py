@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
-from helpers.browser import browser_tab, serving
+from helpers.browser import browser_tab
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
+from backoffice.web.serving import serving
 
 pytestmark = pytest.mark.browser
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers.browser import serving
 
 from backoffice import create_app
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
+from backoffice.web.serving import serving
 
 pytestmark = pytest.mark.browser
 

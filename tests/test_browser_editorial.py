@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from helpers.browser import ARTIFACTS, serving, sign_in_browser
+from helpers.browser import ARTIFACTS, sign_in_browser
 from sqlalchemy import select
 
 from backoffice import create_app
@@ -19,6 +19,7 @@ from backoffice.domain.accounts import create_user
 from backoffice.domain.moderation import set_comment_status
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, User
+from backoffice.web.serving import serving
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser password"

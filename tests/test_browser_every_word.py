@@ -29,11 +29,12 @@ from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
-from helpers.browser import serving, signed_in, speak_browser
+from helpers.browser import signed_in, speak_browser
 from helpers.pages import PUBLIC_PAGES, admin_and_workbench_pages, matchers_for, seed_site
 
 from backoffice import create_app
 from backoffice.i18n.catalogs import TRANSLATIONS
+from backoffice.web.serving import serving
 from config import LANGUAGES
 
 pytestmark = pytest.mark.browser

@@ -15,13 +15,14 @@ from typing import Any
 
 import pytest
 from flask import url_for
-from helpers.browser import serving, sign_in_browser
+from helpers.browser import sign_in_browser
 from helpers.hostile import VISIBLE_MARK, hostile_catalogs
 from helpers.pages import admin_pages, seed_one_of_everything
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user, ensure_roles
 from backoffice.extensions import db
+from backoffice.web.serving import serving
 from backoffice.workbench import store
 
 pytestmark = pytest.mark.browser

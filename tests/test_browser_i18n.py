@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from helpers.browser import ARTIFACTS, browser_tab, serving, sign_in_browser
+from helpers.browser import ARTIFACTS, browser_tab, sign_in_browser
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag
 from backoffice.models._time import utcnow
+from backoffice.web.serving import serving
 from config import LANGUAGES
 
 pytestmark = pytest.mark.browser

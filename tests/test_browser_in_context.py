@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.browser import browser_tab, serving, sign_in_browser
+from helpers.browser import browser_tab, sign_in_browser
 from helpers.pages import admin_pages, seed_one_of_everything
 
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Post
+from backoffice.web.serving import serving
 from backoffice.workbench import store
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from helpers.browser import serving, signed_in
+from helpers.browser import signed_in
 from helpers.pages import SITE_ADMIN, SITE_PASSWORD
 from sqlalchemy import func, select
 
@@ -24,6 +24,7 @@ from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
 from backoffice.models._time import utcnow
+from backoffice.web.serving import serving
 
 pytestmark = pytest.mark.browser
 

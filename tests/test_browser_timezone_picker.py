@@ -7,13 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 from babel.messages.pofile import read_po
-from helpers.browser import browser_tab, serving
+from helpers.browser import browser_tab
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.i18n import catalogs
 from backoffice.models import User
+from backoffice.web.serving import serving
 
 pytestmark = pytest.mark.browser
 

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.browser import ARTIFACTS, browser_tab, serving, sign_in_browser
+from helpers.browser import ARTIFACTS, browser_tab, sign_in_browser
 from helpers.catalogs import PENDING, blank
 
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
+from backoffice.web.serving import serving
 
 pytestmark = pytest.mark.browser
 

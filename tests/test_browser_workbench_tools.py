@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.browser import browser_tab, serving, sign_in_browser
+from helpers.browser import browser_tab, sign_in_browser
 from helpers.catalogs import blank
 
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
+from backoffice.web.serving import serving
 from backoffice.workbench import glossary, store
 
 pytestmark = pytest.mark.browser

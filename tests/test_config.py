@@ -294,10 +294,11 @@ def test_toolbar_opens_and_runs_its_sql_links_in_chromium_under_the_site_policy(
     # browser_tab fails the test on any Content-Security-Policy refusal.
     from datetime import datetime
 
-    from helpers.browser import browser_tab, serving
+    from helpers.browser import browser_tab
 
     from backoffice.extensions import db
     from backoffice.models import Post
+    from backoffice.web.serving import serving
 
     app = dev_app(tmp_path)
     with app.app_context():

@@ -72,6 +72,9 @@ picker_css = Bundle(
         "vendor/bootstrap-daterangepicker/daterangepicker-bs4.css",
         filters="cssrewrite",
     ),
+    # The comment queue's keyboard moderation (a few rules): in the lists' pair, not a
+    # request of its own.
+    Bundle("css/moderation-keys.css", filters="cssmin"),
     output="gen/pickers.%(version)s.css",
 )
 
@@ -86,10 +89,12 @@ def _form_scripts() -> tuple[Bundle, ...]:
 
 
 form_js = Bundle(*_form_scripts(), output="gen/form.%(version)s.js")
-# A list page: the form scripts (its filters are form fields), its modal, filters and actions.
+# A list page: the form scripts (its filters are form fields), its modal, filters and actions,
+# and the comment queue's keyboard moderation (inert on a page without its list of keys).
 list_js = Bundle(
     *_form_scripts(),
     _flask_admin("admin/js/bs4_modal.js", "admin/js/bs4_filters.js", "admin/js/actions.js"),
+    Bundle("js/moderation-keys.js", filters="jsmin"),
     output="gen/list.%(version)s.js",
 )
 for _name, _bundle in {
@@ -127,17 +132,6 @@ environment.register(
 environment.register(
     "in_context_css",
     Bundle("css/in-context.css", filters="cssmin", output="gen/in-context.%(version)s.css"),
-)
-# Keyboard moderation of the comment queue (templates/admin/comments/_keys.html): only there.
-environment.register(
-    "moderation_keys_js",
-    Bundle("js/moderation-keys.js", filters="jsmin", output="gen/moderation-keys.%(version)s.js"),
-)
-environment.register(
-    "moderation_keys_css",
-    Bundle(
-        "css/moderation-keys.css", filters="cssmin", output="gen/moderation-keys.%(version)s.css"
-    ),
 )
 # The site icon, hashed like the bundles (a browser without one asks for /favicon.ico).
 environment.register("favicon", Bundle("img/favicon.svg", output="gen/favicon.%(version)s.svg"))

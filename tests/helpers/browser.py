@@ -14,7 +14,7 @@ from helpers.app import extract_csrf
 from helpers.pages import SITE_ADMIN, SITE_PASSWORD
 
 if TYPE_CHECKING:
-    from flask import Flask
+    pass
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,21 +28,6 @@ CHROMIUM_ARGS = [
 ]
 #: Where browser tests leave their screenshots (the repository's ``artifacts/``).
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port in a thread; yields its base URL."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 @contextmanager
