@@ -31,5 +31,5 @@ def _name_the_worker(response: Response) -> Response:
 
 @app.get("/_hold")
 def _hold() -> str:
-    time.sleep(0.3)
+    time.sleep(1.0)  # long enough for the next request to arrive on a busy machine
     return "held"

@@ -108,7 +108,7 @@ def sign_in_pages_by_worker(browser: Browser) -> dict[str, str]:
         holder = threading.Thread(target=lambda: urllib.request.urlopen(
             browser.base + "/_hold", timeout=10).close())  # fmt: skip
         holder.start()
-        time.sleep(0.05)
+        time.sleep(0.2)  # the holder's request reaches a worker first, even on a busy machine
         page, pid = browser.get("/login", language="de")
         holder.join()
         pages.setdefault(pid, page)
