@@ -13,6 +13,7 @@ import time
 from flask import Response
 
 from backoffice import create_app
+from backoffice.extensions import db
 
 app = create_app(
     "testing",
@@ -31,5 +32,8 @@ def _name_the_worker(response: Response) -> Response:
 
 @app.get("/_hold")
 def _hold() -> str:
+    # End the request's transaction first: on SQLite an open read would keep the other worker
+    # from writing (its first-use import of the catalogs) for as long as this one sleeps.
+    db.session.remove()
     time.sleep(1.0)  # long enough for the next request to arrive on a busy machine
     return "held"
