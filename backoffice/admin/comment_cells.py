@@ -60,7 +60,7 @@ class QueueCells:
         self.may_moderate = may_moderate
         self._badges: dict[tuple[Any, ...], Markup] = {}
         self._boxes: dict[str, Markup] = {}
-        self._urls: dict[str, str] = {}
+        self._links: dict[str, str] = {}
         self._author: tuple[str, str] | None = None
         self._reply_to: str | None = None
 
@@ -74,13 +74,13 @@ class QueueCells:
 
     def url(self, name: str) -> str:
         """A URL of the page's cells, built once (``ROW_ID`` where a value goes)."""
-        if name not in self._urls:
-            self._urls[name] = {
+        if name not in self._links:
+            self._links[name] = {
                 "author": lambda: list_url("comments", ("email", FilterEqual, ROW_SLOT),
                                            status="all"),
                 "details": lambda: url_for("comments.details_view", id=ROW_SLOT),
             }[name]()  # fmt: skip
-        return self._urls[name]
+        return self._links[name]
 
     def status(self, view: Any, context: Any, row: Any, name: str) -> Markup:
         key = (row.status, row.hold_reason, row.hold_detail)
