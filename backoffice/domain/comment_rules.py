@@ -28,8 +28,9 @@ from typing import Any
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
+from backoffice.domain.comment_authors import author_counts
 from backoffice.domain.moderation import MAX_BATCH, ModerationResult, set_comment_status
-from backoffice.models import RULES_ID, Comment, ModerationRules, User, counts
+from backoffice.models import RULES_ID, Comment, ModerationRules, User
 
 #: What a link looks like in a plain-text comment.
 LINK = re.compile(r"(?i)\b(?:https?://|www\.)")
@@ -119,8 +120,8 @@ class RuleSet:
 
 def approved_counts(session: Session, emails: Iterable[str | None]) -> dict[str, int]:
     """Approved comments per e-mail, for the e-mails given (the database's counters)."""
-    found = counts.read_authors(session, (email for email in emails if email))
-    return {email: numbers.get("approved", 0) for email, numbers in found.items()}
+    found = author_counts(session, emails)
+    return {email: by_status["approved"] for email, by_status in found.items()}
 
 
 def judge_new(session: Session, name: str, email: str | None, text: str) -> Verdict:
