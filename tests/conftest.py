@@ -60,23 +60,31 @@ READS_THE_RUN_DATABASE = re.compile(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, run the tests that reach the database; the others (catalog checks, the
-    markup's parity, servers on files of their own, ...) would repeat the SQLite run exactly."""
-    if IS_SQLITE:
-        return
-    kept, repeated = [], []
+    """Leave out what does not apply to the run's database, as deselected (never skipped):
+
+    - ``sqlite_only`` / ``postgresql_only`` tests in the other database's run;
+    - on PostgreSQL, the tests that never reach the database (catalog checks, the markup's
+      parity, servers on files of their own, ...): they would repeat the SQLite run exactly.
+    """
+    other = "postgresql_only" if IS_SQLITE else "sqlite_only"
+    kept, left_out = [], []
     for item in items:
-        if item.get_closest_marker("browser"):  # the browser run has servers of its own
+        if item.get_closest_marker(other):
+            left_out.append(item)
+        elif (
+            IS_SQLITE
+            or item.get_closest_marker("browser")
+            or item.get_closest_marker("postgresql_only")
+        ):  # browser tests have servers of their own
             kept.append(item)
-            continue
-        module = Path(str(item.fspath))
-        reaches = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        if reaches or READS_THE_RUN_DATABASE.search(_source(module)):
+        elif DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())) or (
+            READS_THE_RUN_DATABASE.search(_source(Path(str(item.fspath))))
+        ):
             kept.append(item)
         else:
-            repeated.append(item)
-    if repeated:
-        config.hook.pytest_deselected(items=repeated)
+            left_out.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
         items[:] = kept
 
 

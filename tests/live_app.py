@@ -2,7 +2,8 @@
 
 Settings come from ``LIVE_*`` environment variables set by that test; each response names
 the worker that answered it, so the test can tell that every worker saw a change, and
-``/_hold`` keeps a worker busy for a moment, so that the next request goes to another one.
+a request with ``X-Hold`` keeps its worker busy for a moment, so that the next request goes to
+another one.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 
-from flask import Response
+from flask import Response, request
 
 from backoffice import create_app
 from backoffice.extensions import db
@@ -30,10 +31,12 @@ def _name_the_worker(response: Response) -> Response:
     return response
 
 
-@app.get("/_hold")
-def _hold() -> str:
-    # End the request's transaction first: on SQLite an open read would keep the other worker
-    # from writing (its first-use import of the catalogs) for as long as this one sleeps.
-    db.session.remove()
-    time.sleep(1.0)  # long enough for the next request to arrive on a busy machine
-    return "held"
+@app.before_request
+def _hold() -> None:
+    """``X-Hold: 1`` keeps this worker busy for a second before it answers: a request sent
+    meanwhile goes to another worker."""
+    if request.headers.get("X-Hold"):
+        # End the request's transaction first: on SQLite an open read would keep the other
+        # worker from writing (its first-use import of the catalogs) while this one sleeps.
+        db.session.remove()
+        time.sleep(1.0)

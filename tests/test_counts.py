@@ -6,7 +6,6 @@ from datetime import datetime
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from helpers.app import IS_SQLITE
 from sqlalchemy import func, insert, inspect, select, text, update
 
 from backoffice import create_app
@@ -52,7 +51,7 @@ def test_a_bulk_load_with_triggers_suspended_is_recounted_once(app):
     assert _stored(["comments.status.pending"]) == {"comments.status.pending": 31}
 
 
-@pytest.mark.skipif(not IS_SQLITE, reason="builds its own database file")
+@pytest.mark.sqlite_only("builds its own database file")
 def test_migration_0005_counts_existing_rows_and_downgrades_cleanly(tmp_path):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
     with app.app_context():

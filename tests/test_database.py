@@ -5,13 +5,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from helpers.app import IS_SQLITE
 from sqlalchemy import event
 
 from backoffice.extensions import db
 from backoffice.models import Tag
 
-pytestmark = pytest.mark.skipif(IS_SQLITE, reason="PostgreSQL only: SQLite keeps transactions")
+pytestmark = pytest.mark.postgresql_only("PostgreSQL only: SQLite keeps transactions")
 
 
 @contextmanager

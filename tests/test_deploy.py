@@ -158,7 +158,7 @@ def test_assets_build_that_cannot_write_fails_with_one_line(tmp_path):
     as_operator = []
     if os.geteuid() == 0:
         if not shutil.which("setpriv"):
-            pytest.skip("needs setpriv to drop root's file-permission override")
+            pytest.fail("needs setpriv (util-linux) to drop root's file-permission override")
         as_operator = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
     try:
         done = subprocess.run(

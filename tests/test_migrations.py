@@ -80,7 +80,7 @@ def _created_schema(tmp_path, condition: str) -> set[tuple[str, str, str]]:
     return found
 
 
-@pytest.mark.skipif(not IS_SQLITE, reason="FTS5 tables and triggers exist on SQLite only")
+@pytest.mark.sqlite_only("FTS5 tables and triggers exist on SQLite only")
 def test_0004_indexes_existing_rows_and_matches_create_all(tmp_path):
     from flask_migrate import downgrade
 
@@ -104,7 +104,7 @@ def test_0004_indexes_existing_rows_and_matches_create_all(tmp_path):
     assert _created_schema(tmp_path, SEARCH_SCHEMA) == from_migration
 
 
-@pytest.mark.skipif(not IS_SQLITE, reason="compares a migrated and a created SQLite file")
+@pytest.mark.sqlite_only("compares a migrated and a created SQLite file")
 def test_the_migrated_counting_triggers_are_the_ones_the_models_create(tmp_path):
     """Migrations 0005 (per status and month) and 0011 (per author) write their trigger SQL
     out: a change to backoffice.models.counts that is not followed by a migration shows

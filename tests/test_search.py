@@ -211,7 +211,7 @@ def test_a_common_term_is_looked_up_row_by_row_when_its_page_comes_early(
     assert chosen_plans[-1] == COMMON
 
 
-@pytest.mark.skipif(not IS_SQLITE, reason="row-by-row lookups are SQLite's plan")
+@pytest.mark.sqlite_only("row-by-row lookups are SQLite's plan")
 def test_a_filtered_search_counts_with_one_plan_and_reads_its_page_with_another(
     client, login_as, posts, chosen_plans
 ):
@@ -224,7 +224,7 @@ def test_a_filtered_search_counts_with_one_plan_and_reads_its_page_with_another(
     assert chosen_plans == [COMMON, PROBE]
 
 
-@pytest.mark.skipif(not IS_SQLITE, reason="row-by-row lookups are SQLite's plan")
+@pytest.mark.sqlite_only("row-by-row lookups are SQLite's plan")
 @pytest.mark.parametrize(("budget", "plan"), [(40, PROBE), (27, COMMON)])
 def test_a_capped_count_is_continued_in_the_index_to_choose_the_plan(
     client, login_as, posts, chosen_plans, budget, plan

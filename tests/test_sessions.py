@@ -8,7 +8,7 @@ before the change: it stands for a stolen cookie or a forgotten session on anoth
 from __future__ import annotations
 
 import pytest
-from helpers.app import IS_SQLITE, PASSWORD, extract_csrf
+from helpers.app import PASSWORD, extract_csrf
 from sqlalchemy import inspect, select, text
 
 from backoffice import create_app
@@ -239,7 +239,7 @@ def test_sign_in_starts_a_new_session_keeping_only_the_language(client, make_use
         assert session["locale"] == "fr"
 
 
-@pytest.mark.skipif(not IS_SQLITE, reason="migrates a database file of its own up and down")
+@pytest.mark.sqlite_only("migrates a database file of its own up and down")
 def test_the_migration_gives_every_existing_user_a_token_of_their_own(tmp_path):
     from flask_migrate import downgrade, upgrade
 

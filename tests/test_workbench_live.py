@@ -16,10 +16,10 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -51,9 +51,11 @@ class Browser:
         self.base = base
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
-    def get(self, path: str, language: str = "en") -> tuple[str, str]:
-        """The page's HTML and the pid of the worker that answered."""
-        request = urllib.request.Request(self.base + path, headers={"Accept-Language": language})
+    def get(self, path: str, language: str = "en", hold: bool = False) -> tuple[str, str]:
+        """The page's HTML and the pid of the worker that answered (after a second's wait in
+        that worker, with ``hold``)."""
+        headers = {"Accept-Language": language, **({"X-Hold": "1"} if hold else {})}
+        request = urllib.request.Request(self.base + path, headers=headers)
         with self.opener.open(request, timeout=10) as response:
             return response.read().decode(), response.headers["X-Worker-Pid"]
 
@@ -98,20 +100,19 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
 def sign_in_pages_by_worker(browser: Browser) -> dict[str, str]:
     """The German sign-in page from each worker (asking until every worker has answered).
 
-    Idle workers race for each new connection and one may win them all, so each ask is made
-    while another request keeps one worker busy: the page then comes from another worker
-    (once it has started; a busy machine may take seconds to start it).
+    Idle workers race for each new connection and one may win them all, so the page is asked
+    twice at once, the first ask held a second in its worker: the second goes to the other
+    worker (once it has started; a busy machine may take seconds to start it).
     """
     pages: dict[str, str] = {}
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        holder = threading.Thread(target=lambda: urllib.request.urlopen(
-            browser.base + "/_hold", timeout=10).close())  # fmt: skip
-        holder.start()
-        time.sleep(0.2)  # the holder's request reaches a worker first, even on a busy machine
-        page, pid = browser.get("/login", language="de")
-        holder.join()
-        pages.setdefault(pid, page)
+        with ThreadPoolExecutor(1) as pool:
+            held = pool.submit(browser.get, "/login", "de", hold=True)
+            time.sleep(0.2)  # the held ask reaches a worker first, even on a busy machine
+            answers = [browser.get("/login", language="de"), held.result()]
+        for page, pid in answers:
+            pages.setdefault(pid, page)
         if len(pages) == WORKERS:
             return pages
     raise AssertionError(f"only workers {sorted(pages)} answered")
@@ -156,10 +157,12 @@ def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy,
         "LIVE_TEMPLATE": str(catalog_copy.parent / "messages.pot"),
         "LIVE_UPLOADS": str(tmp_path / "uploads"),
     }
+    log = (tmp_path / "gunicorn.log").open("wb")
     process = launch(
         [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+         "--log-level", "debug",
          "--pythonpath", f"{ROOT},{ROOT / 'tests'}", "live_app:app"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
@@ -187,3 +190,5 @@ def test_saved_translation_reaches_every_worker(request, tmp_path, catalog_copy,
         assert catalog_files(catalog_copy) == files_before  # no .po or .mo written
     finally:
         stop(process)
+        log.close()
+        print((tmp_path / "gunicorn.log").read_text(errors="replace")[-6000:])  # shown on failure

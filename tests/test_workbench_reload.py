@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from helpers.app import IS_SQLITE
 from helpers.catalog_state import instance, shared_database
 
 from backoffice.core import atomic_files
@@ -176,7 +175,7 @@ def test_a_request_reads_the_revision_once_and_compiles_it_once(app, client, mon
     assert (len(asked), len(compiles)) == (2, 1)  # the same revision: not compiled again
 
 
-@pytest.mark.skipif(IS_SQLITE, reason="on SQLite every request reads the revision afresh")
+@pytest.mark.postgresql_only("on SQLite every request reads the revision afresh")
 def test_a_revision_is_known_only_once_its_own_transaction_commits(app, make_user):
     # PostgreSQL: each process keeps the current revisions in memory. A revision must not be
     # taken for current before its transaction commits (a request would compile the old
