@@ -44,6 +44,36 @@ class AppRun:
 
 
 @dataclass
+class WireRow:
+    """One page in headless Chromium: requests and bytes cold, uncompressed and again."""
+
+    path: str
+    assets: int  # stylesheet and script requests, cold
+    other: int  # other requests (fonts, images), cold
+    bytes_cold: int  # everything transferred, HTML and headers included
+    bytes_uncompressed: int  # the same cold visit with Accept-Encoding: identity
+    bytes_repeat: int
+    dcl_cold_ms: int  # DOMContentLoaded
+    dcl_repeat_ms: int
+
+
+def render_wire(rows: list[WireRow]) -> str:
+    """The Chromium table, one row per page."""
+    lines = [
+        "| page | CSS/JS requests | other requests | KB cold | KB uncompressed | KB repeat "
+        "| DOMContentLoaded cold / repeat |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| `{row.path}` | {row.assets} | {row.other} | {row.bytes_cold / 1000:.0f} "
+            f"| {row.bytes_uncompressed / 1000:.0f} | {row.bytes_repeat / 1000:.1f} "
+            f"| {row.dcl_cold_ms} ms / {row.dcl_repeat_ms} ms |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
 class Report:
     """Everything the markdown section shows."""
 
@@ -55,6 +85,7 @@ class Report:
     pages: list[PageResult]
     runs: list[AppRun] = field(default_factory=list)
     requests: int = 0
+    wire: list[WireRow] = field(default_factory=list)
 
 
 def machine() -> str:
@@ -112,6 +143,14 @@ def render(report: Report) -> str:
                 f"| {run.name} | {t.per_second:.1f} ({t.clients} clients, {t.seconds:.0f} s, "
                 f"page mix) | {t.errors} | {run.peak_memory_mb:.0f} MiB |"
             )
+    if report.wire:
+        lines += [
+            "",
+            "In headless Chromium (Debian's), signed in, each page with an empty cache (cold), "
+            "the same visit with `Accept-Encoding: identity` (uncompressed) and again (repeat):",
+            "",
+            render_wire(report.wire).rstrip("\n"),
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``backoffice`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import dataset, measure, report
+from bench import dataset, measure, report, wire
 from bench.server import ROOT, Server, serve
 
 PAGE_SIZE = 20  # Flask-Admin's ``?page=`` is 0-based: page 2,000 is ``page=1999``
@@ -90,6 +90,7 @@ class Options:
     concurrent_seconds: float = 10.0
     database_url: str | None = None
     rebuild: bool = False
+    browser: bool = True
     readme: Path | None = ROOT / "bench" / "README.md"
     log_dir: Path = dataset.DATA_DIR
 
@@ -113,6 +114,12 @@ def parse(argv: list[str] | None = None) -> Options:
                         "(its public schema is dropped when the data set is rebuilt); "
                         "default: a SQLite file under bench/data/")  # fmt: skip
     parser.add_argument("--rebuild", action="store_true", help="seed again even if reusable")
+    parser.add_argument(
+        "--no-browser",
+        dest="browser",
+        action="store_false",
+        help="leave out the Chromium table (requests, bytes, DOMContentLoaded)",
+    )
     parser.add_argument("--no-readme", action="store_true", help="only print the results")
     args = parser.parse_args(argv)
     return Options(
@@ -126,6 +133,7 @@ def parse(argv: list[str] | None = None) -> Options:
         concurrent_seconds=args.concurrent_seconds,
         database_url=args.database_url,
         rebuild=args.rebuild,
+        browser=args.browser,
         readme=None if args.no_readme else defaults.readme,
     )
 
@@ -190,6 +198,10 @@ def run(options: Options) -> report.Report:
     with serve("backoffice", "main:app", env, options.log_dir) as server:
         our_timings, run_ = _measure_server(server, ours, options, sign_in=True)
         runs.append(run_)
+        wire_rows = []
+        if options.browser:
+            admin = (dataset.ADMIN_NAME, dataset.ADMIN_PASSWORD)
+            wire_rows = wire.measure_pages(f"http://127.0.0.1:{server.port}", wire.PAGES, admin)
     with serve("stock", "bench.stock_app:app", env, options.log_dir) as server:
         stock_timings, run_ = _measure_server(server, stock, options, sign_in=False)
         runs.append(run_)
@@ -220,6 +232,7 @@ def run(options: Options) -> report.Report:
         pages=results,
         runs=runs,
         requests=options.requests,
+        wire=wire_rows,
     )
 
 

@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import WireRow, render_wire  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
+#: The pages measured by default (also by ``bench/run.py``): two lists, the dashboard, the
+#: post form with its editor.
+PAGES = ("/admin/posts/", "/admin/comments/", "/admin/", "/admin/posts/new/")
 PASSWORD = "a wire benchmark password"
 MEASURE = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
@@ -62,15 +67,18 @@ def demo_app() -> Flask:
     return app
 
 
-def visit(browser, base: str, path: str, compressed: bool) -> tuple[dict, dict]:
-    """(cold, repeat) numbers of ``path``, the first page this browser opens after sign-in."""
+def visit(
+    browser, base: str, path: str, compressed: bool, user: tuple[str, str] = ("wire", PASSWORD)
+) -> tuple[dict, dict]:
+    """(cold, repeat) numbers of ``path``, the first page this browser opens after signing in
+    as ``user`` (name, password)."""
     context = browser.new_context()
     if not compressed:
         context.set_extra_http_headers({"Accept-Encoding": "identity"})
     page = context.new_page()
     page.goto(f"{base}/login?next={path}")
-    page.fill("input[name=username]", "wire")
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=username]", user[0])
+    page.fill("input[name=password]", user[1])
     page.click("form[data-testid=login-form] button[type=submit]")
     page.wait_for_url(f"{base}{path}")
     page.wait_for_load_state("load")
@@ -81,34 +89,33 @@ def visit(browser, base: str, path: str, compressed: bool) -> tuple[dict, dict]:
     return cold, repeat
 
 
+def measure_pages(
+    base: str, pages: list[str], user: tuple[str, str] = ("wire", PASSWORD)
+) -> list[WireRow]:
+    """Each page cold, uncompressed and again, in one headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for path in pages:
+            cold, repeat = visit(browser, base, path, compressed=True, user=user)
+            plain, _ = visit(browser, base, path, compressed=False, user=user)
+            numbers = (cold["bytes"], plain["bytes"], repeat["bytes"], cold["dcl"], repeat["dcl"])
+            rows.append(WireRow(path, cold["assets"], cold["other"], *numbers))
+        browser.close()
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    pages = ["/admin/posts/", "/admin/comments/", "/admin/", "/admin/posts/new/"]
-    parser.add_argument("--pages", nargs="+", default=pages)
+    parser.add_argument("--pages", nargs="+", default=list(PAGES))
     args = parser.parse_args()
     from backoffice.web.serving import serving
 
     with serving(demo_app()) as base:
-        _table(args.pages, base)
+        print(render_wire(measure_pages(base, args.pages)))
     return 0
-
-
-def _table(pages: list[str], base: str) -> None:
-    """Print the table's rows, one per page: cold, uncompressed and repeat visits."""
-    from playwright.sync_api import sync_playwright
-
-    print("| page | CSS/JS requests | other requests | KB cold | KB uncompressed | "
-          "KB repeat | DOMContentLoaded cold / repeat |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        for path in pages:
-            cold, repeat = visit(browser, base, path, compressed=True)
-            plain, _ = visit(browser, base, path, compressed=False)
-            print(f"| `{path}` | {cold['assets']} | {cold['other']} | {cold['bytes'] / 1000:.0f} | "
-                  f"{plain['bytes'] / 1000:.0f} | {repeat['bytes'] / 1000:.1f} | "
-                  f"{cold['dcl']} ms / {repeat['dcl']} ms |")  # fmt: skip
-        browser.close()
 
 
 if __name__ == "__main__":

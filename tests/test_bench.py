@@ -42,6 +42,15 @@ def test_ratios_divide_backoffice_by_each_reference():
     assert page.ratio_to_floor() == pytest.approx(4.0)
 
 
+def test_the_report_shows_chromium_numbers_when_measured():
+    row = report.WireRow("/admin/posts/", 4, 1, 142_400, 702_000, 3_600, 729, 197)
+    base = dict(command="python bench/run.py", date="today", database="SQLite",
+                sizes={"posts": 1}, searches={"common": "a"}, pages=[])  # fmt: skip
+    assert "Chromium" not in report.render(report.Report(**base))
+    section = report.render(report.Report(**base, wire=[row]))
+    assert "| `/admin/posts/` | 4 | 1 | 142 | 702 | 3.6 | 729 ms / 197 ms |" in section
+
+
 def test_harness_measures_every_page_on_a_tiny_data_set(tmp_path):
     options = run.Options(
         posts=50,
@@ -53,6 +62,7 @@ def test_harness_measures_every_page_on_a_tiny_data_set(tmp_path):
         database_url=f"sqlite:///{tmp_path / 'bench.sqlite'}",
         readme=None,
         log_dir=tmp_path,
+        browser=False,  # a cold and repeat visit in Chromium: tests/test_browser_assets.py
     )
     result = run.run(options)
     assert [page.name for page in result.pages] == [page.name for page in run.PAGES]
