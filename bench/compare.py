@@ -41,6 +41,8 @@ def old_tree(commit: str, env: dict[str, str]) -> Path:
         archive = subprocess.run(["git", "archive", full], cwd=ROOT, check=True,
                                  capture_output=True).stdout  # fmt: skip
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        # Older trees' asset builds expect webassets' cache folder (then made by their setup).
+        (tree / "static" / ".webassets-cache").mkdir(parents=True, exist_ok=True)
         # The production steps of its README: what its app refuses to start without.
         dataset.flask(["translate", "compile"], env, root=tree)
         dataset.flask(["assets", "build"], env, root=tree)
