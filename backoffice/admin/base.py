@@ -105,8 +105,9 @@ class RoleGated:
 class AdminForm(FlaskForm):
     """FlaskForm (CSRF) that, like Flask-Admin's BaseForm, remembers the edited object.
 
-    Flask-Admin's ``Unique`` validator reads ``form._obj``; without it every edit of a row
-    with a unique column fails with "Already exists."
+    Flask-Admin's ``Unique`` validator reads the edited object from the form (kept by
+    ``compat.flask_admin.remember_edited_object``); without it every edit of a row with a
+    unique column fails with "Already exists."
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -85,8 +85,8 @@ def counts(queries: Mapping[str, Any]) -> dict[str, int]:
     if not queries:
         return {}
     columns = [query.scalar_subquery().label(name) for name, query in queries.items()]
-    row = db.session.execute(select(*columns)).one()
-    return {name: int(value or 0) for name, value in row._mapping.items()}
+    row = db.session.execute(select(*columns)).mappings().one()
+    return {name: int(value or 0) for name, value in row.items()}
 
 
 def count_of(model: Any, *criteria: Any) -> Any:
