@@ -163,6 +163,8 @@ def test_every_page(browser, site, axe_source, lang):
     base, pages = site
     staff = signed_in(browser, base, lang)
     visitor = browser.new_context(locale="en-US")
+    for context in (staff, visitor):  # axe in every page before its own scripts: sent once
+        context.add_init_script(axe_source)
     try:
         speak_browser(visitor, base, lang)
         found = audit_pages(staff, base, pages, axe_source)

@@ -56,7 +56,9 @@ def test_the_build_writes_smaller_copies_beside_the_bundles_and_flask_admins_fil
 ):
     # A small stand-in for Flask-Admin's static folder (the real one: tests/test_deploy.py).
     package = tmp_path / "flask_admin_static"
-    for name in ("vendor/jquery.min.js", "bootstrap/bootstrap3/css/theme.css", "img/x.png"):
+    names = ("vendor/jquery.min.js", "vendor/jquery.min.map", "vendor/leaflet/leaflet.js",
+             "bootstrap/bootstrap3/css/theme.css", "img/x.png")  # fmt: skip
+    for name in names:
         (package / name).parent.mkdir(parents=True, exist_ok=True)
         (package / name).write_text("function jQuery() { return 1; }\n" * 300)
     monkeypatch.setattr(compression, "ADMIN_STATIC", package)
@@ -74,6 +76,8 @@ def test_the_build_writes_smaller_copies_beside_the_bundles_and_flask_admins_fil
     assert jquery.read_bytes() == (package / "vendor" / "jquery.min.js").read_bytes()
     assert not (static / ADMIN_COPY / "bootstrap").exists()  # a theme no page uses
     assert not (static / ADMIN_COPY / "img").exists()  # images are sent as they are
+    assert not (static / ADMIN_COPY / "vendor" / "leaflet").exists()  # no map fields here
+    assert not (static / ADMIN_COPY / "vendor" / "jquery.min.map").exists()  # for devtools
     # Built again (an upgrade of Flask-Admin): the copy is made afresh, nothing old stays.
     stale = static / ADMIN_COPY / "vendor" / "gone.js"
     stale.write_text("old")

@@ -35,15 +35,19 @@ from backoffice.web.assets import IMMUTABLE, UNVERSIONED
 #: Where ``flask assets build`` copies Flask-Admin's text files (under the static folder).
 ADMIN_COPY = Path("gen", "flask-admin")
 ADMIN_STATIC = Path(flask_admin.__file__).parent / "static"
-TEXT = (".css", ".js", ".svg", ".map", ".json", ".txt")
-#: Parts of Flask-Admin's static files no page of ours names (other themes, Font Awesome 5),
-#: or only browsers from before WOFF (the icon font as SVG): Flask serves them if asked.
+#: What pages load. Source maps are left out: only a browser's developer tools ask for them,
+#: and they were a third of the build's compression time.
+TEXT = (".css", ".js", ".svg", ".json", ".txt")
+#: Parts of Flask-Admin's static files no page of ours names (other themes, Font Awesome 5,
+#: the map widgets of geographic fields, which no model of ours has), or only browsers from
+#: before WOFF (the icon font as SVG): Flask serves them if asked.
 ADMIN_UNUSED = (
     "bootstrap/bootstrap2/",
     "bootstrap/bootstrap3/",
     "bootstrap/bootstrap4/swatch/",
     "bootstrap/bootstrap4/fonts/",
     "vendor/fontawesome-free-5.1.0-web/",
+    "vendor/leaflet/",
 )
 #: A file whose name carries its content hash (``fontawesome-subset.0b6b6300.woff2``).
 HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.\w+$")
