@@ -106,19 +106,22 @@ def test_a_language_is_imported_from_its_file_the_first_time_it_is_used(app):
 def test_a_first_import_that_fails_halfway_leaves_no_half_catalog(app, client, login_as):
     login_as("admin")
     db.session.commit()  # the page's request begins with nothing of the test's open
-    inserted = []
+    sent = []
 
-    def failing(_mapper, _connection, target) -> None:
-        inserted.append(target)
-        if len(inserted) == 100:
+    def failing(_connection, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+        # The catalog's row is written by now; its entries are not.
+        if statement.startswith("INSERT INTO catalog_entries"):
             raise RuntimeError("simulated failure halfway through the import")
 
-    event.listen(TranslationEntry, "before_insert", failing)
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", failing)
     try:
         with pytest.raises(RuntimeError, match="halfway"):
             client.get("/admin/translations/de/")  # PostgreSQL reads a GET in autocommit mode
     finally:
-        event.remove(TranslationEntry, "before_insert", failing)
+        event.remove(engine, "before_cursor_execute", failing)
+    assert any(statement.startswith("INSERT INTO catalogs ") for statement in sent)
     db.session.rollback()
     assert db.session.get(TranslationCatalog, "de") is None  # else served empty, to everyone
     assert client.get("/admin/translations/de/").status_code == 200
