@@ -16,7 +16,7 @@ from backoffice.admin.filters import DateTimeGreater as TimeAfterFilter
 from backoffice.admin.links import history_url, list_url
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, Comment, Post, Reminder, Role, Tag, User
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 
 def cells(html: str, column: str) -> list[str]:

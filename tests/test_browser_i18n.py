@@ -16,7 +16,7 @@ from backoffice import create_app
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Tag
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.web.serving import serving
 from config import LANGUAGES
 

@@ -23,7 +23,7 @@ from backoffice import create_app
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.web.serving import serving
 
 pytestmark = pytest.mark.browser

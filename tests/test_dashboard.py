@@ -17,7 +17,7 @@ from backoffice.compat.flask_admin import view_filters
 from backoffice.domain.dashboard_stats import fill_months, month_bucket, month_key, month_starts
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, Comment, Post, Tag, User
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 SVG = "{http://www.w3.org/2000/svg}"
 GERMAN_MONTHS = {1: "Jan.", 2: "Feb.", 3: "März", 4: "Apr.", 5: "Mai", 6: "Juni", 7: "Juli",

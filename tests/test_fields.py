@@ -16,7 +16,7 @@ from wtforms import Form
 from backoffice.admin.fields import LocalDateTimeField
 from backoffice.extensions import db
 from backoffice.models import Post, Reminder
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 
 class WhenForm(Form):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, Comment, Post, Reminder, Role, Tag, User
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.security.redirects import is_safe_path, safe_next
 
 ROLES = ["admin", "editor", "author", "translator", "nobody", "anonymous"]

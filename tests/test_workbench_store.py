@@ -25,7 +25,7 @@ from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.i18n import compiled, revisions
 from backoffice.models import TranslationCatalog, TranslationEntry
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.workbench import files, store
 
 SIGN_IN = store.entry_key("Sign in", None)

@@ -57,7 +57,7 @@ from backoffice.domain.moderation import (
 from backoffice.domain.replies import MAX_REPLY, post_reply
 from backoffice.extensions import db
 from backoffice.models import COMMENT_STATUSES, Comment, Post, User, counts
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.security.redirects import safe_next
 from backoffice.security.roles import can
 

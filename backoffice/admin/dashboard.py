@@ -30,7 +30,7 @@ from backoffice.domain import dashboard_stats as stats
 from backoffice.extensions import db
 from backoffice.i18n.selectors import text_direction
 from backoffice.models import AuditEntry, Post, Tag, User, counts
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.security.own_posts import own_posts_conditions
 from backoffice.security.roles import can
 

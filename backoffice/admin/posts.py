@@ -36,7 +36,7 @@ from backoffice.domain.sanitize import clean_html
 from backoffice.domain.slugs import slugify, unique_slug
 from backoffice.extensions import db
 from backoffice.models import POST_STATUSES, Comment, Post, Tag, User, counts, post_tags
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.security.own_posts import (
     may_edit_post,
     others_posts,

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 from backoffice.admin.base import GatedModelView
 from backoffice.admin.fields import LocalDateTimeField
 from backoffice.admin.formatting import datetime_formatter
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 
 def not_in_past(form: Any, field: Any) -> None:

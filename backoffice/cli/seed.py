@@ -16,7 +16,7 @@ from backoffice.domain.accounts import ensure_roles
 from backoffice.domain.comment_rules import rules_of
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Reminder, Tag, User
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 AUTHORS = ["alice", "bruno", "chloe", "dmitri", "emma", "farid"]
 EDITORS = ["grace"]

@@ -41,7 +41,7 @@ from backoffice.core.database import write_lock
 from backoffice.core.ids import parse_id, parse_ids
 from backoffice.domain import audit
 from backoffice.models import COMMENT_STATUSES, AuditEntry, Comment, User, counts
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 #: The most comments one change touches (a list page shows at most 100 rows).
 MAX_BATCH = 1000

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from backoffice.domain.moderation import lock_comment, set_comment_status
 from backoffice.models import Comment, User
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 #: Longest reply, as for readers' comments.
 MAX_REPLY = 5000

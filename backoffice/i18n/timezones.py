@@ -1,6 +1,6 @@
 """Time zones: the allow-list users choose from, and conversions for stored naive UTC times.
 
-Times are stored as naive UTC (see ``backoffice/models/_time.py``); people read and type them
+Times are stored as naive UTC (see ``backoffice/models/clock.py``); people read and type them
 in their own zone. Flask-Babel formats through pytz, so the allow-list holds only names both
 ``zoneinfo`` and pytz know (that drops ``localtime`` and ``Factory``).
 """

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.extensions import db
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.models.users import User
 
 

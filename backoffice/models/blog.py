@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from backoffice.domain import search
 from backoffice.extensions import db
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 if TYPE_CHECKING:
     from backoffice.models.users import User

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backoffice.extensions import db
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 
 class TranslationCatalog(db.Model):

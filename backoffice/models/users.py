@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backoffice.extensions import db
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 ROLE_NAMES: tuple[str, ...] = ("admin", "editor", "author", "translator")
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import DateTime, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.models.users import User
 
 #: After the model's own columns, as the tables were first made.

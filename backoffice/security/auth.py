@@ -36,7 +36,7 @@ from backoffice.core.caches import memoized
 from backoffice.domain.accounts import password_hash_method
 from backoffice.extensions import db
 from backoffice.models import User
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.security import browsers, sessions, throttle
 from backoffice.security.redirects import safe_next
 

@@ -31,7 +31,7 @@ from backoffice.core.caches import memoized
 from backoffice.domain import audit
 from backoffice.extensions import db
 from backoffice.models import GlossaryTerm
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 
 OBJECT_TYPE = "GlossaryTerm"
 MAX_TERM_LENGTH = 200

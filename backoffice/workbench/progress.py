@@ -22,8 +22,8 @@ from sqlalchemy import or_, select
 
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, User
-from backoffice.models._time import utcnow
 from backoffice.models.catalog import TranslationEntry
+from backoffice.models.clock import utcnow
 from backoffice.workbench import store, sync
 from backoffice.workbench.merge import Version
 

@@ -41,8 +41,8 @@ from backoffice.extensions import db
 from backoffice.i18n import catalogs, revisions
 from backoffice.i18n.catalogs import entry_key
 from backoffice.models import AuditEntry, User
-from backoffice.models._time import utcnow
 from backoffice.models.catalog import TranslationCatalog, TranslationEntry
+from backoffice.models.clock import utcnow
 from backoffice.workbench import checks, files, glossary, limits, plurals
 from backoffice.workbench.merge import Version
 

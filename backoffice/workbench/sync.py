@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from backoffice.core.database import write_lock
 from backoffice.i18n import revisions
-from backoffice.models._time import utcnow
 from backoffice.models.catalog import TranslationCatalog, TranslationEntry
+from backoffice.models.clock import utcnow
 from backoffice.workbench.merge import Outcome, Version, merge
 
 #: The audit action of an entry the sync changed (the translator's saves are "translate").
@@ -202,47 +202,28 @@ def _new_row(lang: str, key: str, message: Message, version: Version) -> Transla
 
     msgid, context = message_key(message)
     plural = message.id[1] if isinstance(message.id, list | tuple) else None
+    # Every column set: the row is inserted as it is (_insert_new), without the ORM's defaults.
     return TranslationEntry(
         lang=lang, key=key, context=context, msgid=msgid, msgid_plural=plural,
         strings=list(version.strings), fuzzy=version.fuzzy,
-        version=version_of(version.strings, version.fuzzy),
+        version=version_of(version.strings, version.fuzzy), base=None, obsolete=False,
+        position=0, flags=[], locations=[], auto_comments=[], user_comments=[],
+        updated_at=utcnow(), updated_by_id=None,
     )  # fmt: skip
 
 
 def _insert_new(session: Session, new: list[TranslationEntry]) -> None:
-    """Insert ``new`` rows (never added to the session) with one executemany.
+    """Insert ``new`` rows (made by :func:`_new_row`, never added to the session) with one
+    executemany.
 
-    A first import adds hundreds of rows. Added one by one, the ORM would insert them with
-    RETURNING for their ids, as one statement too long for psycopg to cache its conversion
-    (half of an import's time on PostgreSQL); nothing here needs their ids."""
-    if not new:
-        return
-    now = utcnow()
-    session.execute(
-        insert(TranslationEntry),
-        [
-            {
-                "lang": row.lang,
-                "key": row.key,
-                "context": row.context,
-                "msgid": row.msgid,
-                "msgid_plural": row.msgid_plural,
-                "strings": row.strings,
-                "fuzzy": row.fuzzy,
-                "version": row.version,
-                "base": row.base,
-                "obsolete": bool(row.obsolete),
-                "position": row.position or 0,
-                "flags": row.flags or [],
-                "locations": row.locations or [],
-                "auto_comments": row.auto_comments or [],
-                "user_comments": row.user_comments or [],
-                "updated_at": now,
-                "updated_by_id": None,
-            }
-            for row in new
-        ],
-    )
+    A first import adds hundreds of rows. Added to the session, the ORM would insert them
+    with RETURNING for their ids, as one statement too long for psycopg to cache its
+    conversion (half of an import's time on PostgreSQL); nothing here needs their ids."""
+    if new:
+        columns = [c.key for c in TranslationEntry.__table__.columns if not c.primary_key]
+        session.execute(
+            insert(TranslationEntry), [{key: getattr(row, key) for key in columns} for row in new]
+        )
 
 
 def _copy_metadata(row: TranslationEntry, message: Message, source: Message | None) -> None:

@@ -23,7 +23,7 @@ from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
 from backoffice.i18n.catalogs import PLACEHOLDER
 from backoffice.models import Comment, Post, Reminder, Tag, User
-from backoffice.models._time import utcnow
+from backoffice.models.clock import utcnow
 from backoffice.workbench import store
 
 #: The admin of :func:`seed_site`.
