@@ -103,6 +103,8 @@ def test_the_page_shows_the_week_and_the_changes_of_the_users_languages(
     assert page.count('data-testid="changed-entry"') == 1
     assert f"/admin/translations/de/edit/?key={entry('de', 'Comment').key}" in page
     assert "Anmerkung" in page
+    # Who and when, each isolated: a Latin name beside an Arabic date keeps its order.
+    assert "<bdi>hans</bdi> · <bdi>" in page
 
 
 def test_the_catalog_list_links_to_the_progress_page(client, login_as, translator):
