@@ -19,6 +19,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from babel.messages.catalog import Catalog as BabelCatalog
@@ -119,7 +120,7 @@ def sync_language(
     nplurals = repository.num_plurals
     live = template if template is not None else repository
     repo_messages = {message_key(m): m for m in repository if m.id}
-    rows = {
+    rows: dict[str, TranslationEntry | NewEntry] = {
         row.key: row
         for row in session.scalars(
             select(TranslationEntry)
@@ -129,7 +130,7 @@ def sync_language(
         )
     }
     wanted: set[str] = set()
-    new: list[TranslationEntry] = []  # inserted at the end, in one go (_insert_new)
+    new: list[NewEntry] = []  # inserted at the end, in one go (_insert_new)
     for position, message in enumerate(m for m in live if m.id):
         msgid, context = message_key(message)
         key = entry_key(msgid, context)
@@ -197,13 +198,18 @@ def _naive_utc(moment: Any) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _new_row(lang: str, key: str, message: Message, version: Version) -> TranslationEntry:
+class NewEntry(SimpleNamespace):
+    """A catalog entry to insert (:func:`_insert_new`): plain attributes, every column of
+    ``catalog_entries`` but the id. Hundreds of them make a first import, and building them as
+    ORM objects cost as much as inserting them."""
+
+
+def _new_row(lang: str, key: str, message: Message, version: Version) -> NewEntry:
     from backoffice.workbench.store import version_of
 
     msgid, context = message_key(message)
     plural = message.id[1] if isinstance(message.id, list | tuple) else None
-    # Every column set: the row is inserted as it is (_insert_new), without the ORM's defaults.
-    return TranslationEntry(
+    return NewEntry(
         lang=lang, key=key, context=context, msgid=msgid, msgid_plural=plural,
         strings=list(version.strings), fuzzy=version.fuzzy,
         version=version_of(version.strings, version.fuzzy), base=None, obsolete=False,
@@ -212,21 +218,22 @@ def _new_row(lang: str, key: str, message: Message, version: Version) -> Transla
     )  # fmt: skip
 
 
-def _insert_new(session: Session, new: list[TranslationEntry]) -> None:
-    """Insert ``new`` rows (made by :func:`_new_row`, never added to the session) with one
-    executemany.
+def _insert_new(session: Session, new: list[NewEntry]) -> None:
+    """Insert ``new`` rows with one executemany.
 
     A first import adds hundreds of rows. Added to the session, the ORM would insert them
     with RETURNING for their ids, as one statement too long for psycopg to cache its
-    conversion (half of an import's time on PostgreSQL); nothing here needs their ids."""
+    conversion (half of an import's time on PostgreSQL); nothing here needs their ids. A
+    column :func:`_new_row` does not set fails here (KeyError), not as a silent NULL."""
     if new:
-        columns = [c.key for c in TranslationEntry.__table__.columns if not c.primary_key]
-        session.execute(
-            insert(TranslationEntry), [{key: getattr(row, key) for key in columns} for row in new]
-        )
+        table = TranslationEntry.__table__
+        columns = [c.key for c in table.columns if not c.primary_key]
+        session.execute(insert(table), [{key: vars(row)[key] for key in columns} for row in new])
 
 
-def _copy_metadata(row: TranslationEntry, message: Message, source: Message | None) -> None:
+def _copy_metadata(
+    row: TranslationEntry | NewEntry, message: Message, source: Message | None
+) -> None:
     """The template's locations and comments; the repository's translator comments."""
     row.msgid_plural = message.id[1] if isinstance(message.id, list | tuple) else None
     row.locations = [[name, line] for name, line in message.locations]
