@@ -36,7 +36,7 @@ from backoffice import create_app
 from backoffice.compat.flask_admin import admin_views
 from backoffice.core import caches
 from backoffice.domain.accounts import create_user, ensure_roles
-from backoffice.extensions import db
+from backoffice.extensions import assets, db
 from backoffice.i18n import catalogs, revisions
 from backoffice.models import User
 from backoffice.models.counts import COUNTER_TABLES
@@ -97,6 +97,18 @@ def _source(path: Path) -> str:
 def compiled_catalogs() -> None:
     """The suite sees translations exactly as a fresh setup does: compiled from the .po files."""
     catalogs.compile_all()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_bundles(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The asset bundles current with their sources, as a deploy's build leaves them: the
+    suite's apps do not build on the fly (``TestingConfig.ASSETS_AUTO_BUILD``), so a bundle
+    whose sources changed since the last build is built here, once."""
+    uploads = tmp_path_factory.mktemp("bundles")
+    builder = create_app("testing", ASSETS_AUTO_BUILD=True, UPLOADS_DIR=str(uploads))
+    with builder.test_request_context():
+        for bundle in assets:
+            bundle.urls()  # builds it if its sources are newer
 
 
 def _prepare_database(app: Flask) -> None:
