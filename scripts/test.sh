@@ -34,6 +34,9 @@ python "$ROOT/scripts/npm_fetch.py"
 
 mkdir -p "$ROOT/artifacts"
 status=0
+# Compiled modules (and pytest's rewritten tests) kept in __pycache__/, ignored by git: with
+# PYTHONDONTWRITEBYTECODE set, each of the six test processes compiled them again (3 s each).
+unset PYTHONDONTWRITEBYTECODE
 # Every run spreads over two processes (pytest-xdist): each gets its own PostgreSQL database,
 # and each browser test its own server, port, database and Chromium page.
 WORKERS="${TEST_WORKERS:-2}"
