@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
 from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.catalog import Message
@@ -71,11 +71,20 @@ def version_of_message(message: Message | None, nplurals: int) -> Version:
     return Version(strings, bool(message.fuzzy))
 
 
-def version_of_row(row: TranslationEntry) -> Version:
+class Stored(Protocol):
+    """What the merge reads of a stored entry: a catalog row, a new one, or a row of just
+    these columns (the progress page selects no more)."""
+
+    strings: list[str]
+    fuzzy: bool
+    base: dict[str, Any] | None
+
+
+def version_of_row(row: Stored) -> Version:
     return Version(tuple(row.strings), bool(row.fuzzy))
 
 
-def base_of(row: TranslationEntry) -> Version | None:
+def base_of(row: Stored) -> Version | None:
     if row.base is None:
         return None
     return Version(tuple(row.base.get("strings") or ("",)), bool(row.base.get("fuzzy")))
