@@ -17,7 +17,10 @@ def serving(app: Flask) -> Iterator[str]:
     """Serve ``app`` on a free loopback port in a thread; yields its base URL, and stops the
     server on the way out."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # Stopping waits for the loop's next look at its flag: a twentieth of a second, not half.
+    loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    loop.daemon = True
+    loop.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
