@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from backoffice.core.database import table_of
 from backoffice.extensions import db
 from backoffice.models import Comment, Post
 
@@ -54,7 +55,7 @@ def _comments(post: Post, approved: int, pending: int = 0) -> None:
          "created_at": start + timedelta(minutes=n)}
         for n in range(approved + pending)
     ]  # fmt: skip
-    db.session.execute(Comment.__table__.insert(), rows)
+    db.session.execute(table_of(Comment).insert(), rows)
     db.session.commit()
 
 

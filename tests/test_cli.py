@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from backoffice.core.database import table_of
 from backoffice.domain.search import matching
 from backoffice.extensions import db
 from backoffice.models import Comment, Post, Reminder, Tag, User
@@ -80,8 +81,8 @@ def test_seed_is_reproducible(runner, app):
     )
     first = list(db.session.scalars(select(Post.title).order_by(Post.id)))
     texts = list(db.session.scalars(select(Comment.text).order_by(Comment.id)))
-    db.session.execute(Comment.__table__.delete())
-    db.session.execute(Post.__table__.delete())
+    db.session.execute(table_of(Comment).delete())
+    db.session.execute(table_of(Post).delete())
     db.session.commit()
     assert (
         runner.invoke(args=["seed", "--posts", "5", "--comments", "20", "--seed", "42"]).exit_code

@@ -328,3 +328,23 @@ def test_only_the_compat_modules_reach_a_private_name_of_flask_admin_babel_or_sq
         if name in library
     ]
     assert not reached, "private names outside backoffice/compat:\n" + "\n".join(reached)
+
+
+def test_a_models_table_is_reached_through_table_of():
+    """SQLAlchemy's declarative ``__table__`` and ``__mapper__`` only where a model is
+    defined (backoffice/models/); everywhere else ``backoffice.core.database.table_of``,
+    SQLAlchemy's public inspection."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    models = root / "backoffice" / "models"
+    reached = [
+        f"{path.relative_to(root)}:{node.lineno} uses {node.attr}"
+        for folder in ("backoffice", "tests", "bench", "scripts")
+        for path in (root / folder).rglob("*.py")
+        if models not in path.parents and root / "bench" / "data" not in path.parents
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Attribute) and node.attr in ("__table__", "__mapper__")
+    ]
+    assert not reached, "declarative internals outside the models:\n" + "\n".join(reached)

@@ -19,6 +19,7 @@ from backoffice.admin.formatting import (
     format_stored_datetime,
 )
 from backoffice.compat.flask_babel import request_state
+from backoffice.core.database import table_of
 from backoffice.extensions import db
 from backoffice.i18n.catalogs import TRANSLATIONS
 from backoffice.models import Post, Reminder
@@ -174,7 +175,7 @@ def test_the_list_tab_counts_rows_with_the_locales_grouping(client, login_as, cs
     from backoffice.models import Tag
 
     login_as("editor")
-    db.session.execute(Tag.__table__.insert(), [{"title": f"t{i}"} for i in range(1234)])
+    db.session.execute(table_of(Tag).insert(), [{"title": f"t{i}"} for i in range(1234)])
     db.session.commit()
     client.post("/language", data={"locale": "de", "csrf_token": csrf()})
     assert "Liste (1.234)" in client.get("/admin/tags/").get_data(as_text=True)

@@ -12,6 +12,7 @@ from helpers.app import PASSWORD, extract_csrf
 from sqlalchemy import inspect, select, text
 
 from backoffice import create_app
+from backoffice.core.database import table_of
 from backoffice.extensions import db
 from backoffice.models import Role, User
 from backoffice.security import _load_user
@@ -205,7 +206,7 @@ def test_the_user_is_loaded_in_one_statement_only_with_the_current_token(
 def test_an_inactive_user_is_never_loaded(app, make_user):
     user = make_user("ed", "editor")
     session_id = user.get_id()
-    db.session.execute(User.__table__.update().values(active=False))  # token left as it was
+    db.session.execute(table_of(User).update().values(active=False))  # token left as it was
     db.session.commit()
     assert _load_user(session_id) is None
 

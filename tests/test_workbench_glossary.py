@@ -13,6 +13,7 @@ from helpers.catalogs import edit_url, form_of, key_of
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
+from backoffice.core.database import table_of
 from backoffice.extensions import db
 from backoffice.models import AuditEntry, GlossaryTerm
 from backoffice.workbench import checks, glossary, store
@@ -204,7 +205,7 @@ def test_the_database_refuses_a_write_over_a_newer_row(app, translator):
     version = term.version
     # Another process changes the row between our read and our write.
     db.session.execute(
-        GlossaryTerm.__table__.update().values(translation="Anmerkung", version=version + 1)
+        table_of(GlossaryTerm).update().values(translation="Anmerkung", version=version + 1)
     )
     db.session.commit()
     set_committed_value(term, "version", version)  # what our process read before that

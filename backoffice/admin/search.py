@@ -6,6 +6,7 @@ from typing import Any
 
 from backoffice.admin.list_paging import list_page
 from backoffice.core.caches import request_memo
+from backoffice.core.database import table_of
 from backoffice.domain import search
 from backoffice.i18n.lists import join_labels
 
@@ -66,7 +67,7 @@ class FullTextSearch:
         """
         if matches is None or matches < self.common_from:
             return search.RARE
-        spec = search.SEARCHABLE[self.model.__table__.name]
+        spec = search.SEARCHABLE[table_of(self.model).name]
         rows = self.exact_count() if dialect == "sqlite" else None  # type: ignore[attr-defined]
         end = list_page(self.endpoint).window_end  # None: a count, walking the whole index
         if rows and end and search.probes_cheaply(spec, term):

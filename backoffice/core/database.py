@@ -7,12 +7,19 @@ import sqlite3
 from typing import Any
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event, literal_column
+from sqlalchemy import Table, event, inspect, literal_column
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 #: Requests that never write: every change in the app is a POST.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+
+
+def table_of(model: Any) -> Table:
+    """The table ``model`` is mapped to, for Core statements (bulk inserts, upserts, search
+    conditions), through SQLAlchemy's public inspection rather than the declarative
+    ``__table__``."""
+    return inspect(model).local_table
 
 
 def init_app(app: Flask) -> None:

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from backoffice.core.database import table_of
 from backoffice.models import (
     AuditEntry,
     Comment,
@@ -99,7 +100,7 @@ def record_change(
     ``user_id`` defaults to the signed-in user. The caller commits.
     """
     session.execute(
-        AuditEntry.__table__.insert(),
+        table_of(AuditEntry).insert(),
         [
             {
                 "user_id": user_id if user_id is not None else _current_user_id(),
@@ -140,7 +141,7 @@ def record_rows(
         for object_id, label, changes in rows
     ]
     if entries:
-        session.execute(AuditEntry.__table__.insert(), entries)
+        session.execute(table_of(AuditEntry).insert(), entries)
 
 
 def _jsonable(value: Any) -> Any:
@@ -221,4 +222,4 @@ def _after_flush(session: Session, _context: Any) -> None:
             )
     if entries:
         # A Core insert inside the flush: no new ORM objects, so no recursion.
-        session.execute(AuditEntry.__table__.insert(), entries)
+        session.execute(table_of(AuditEntry).insert(), entries)

@@ -37,7 +37,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 
-from backoffice.core.database import write_lock
+from backoffice.core.database import table_of, write_lock
 from backoffice.core.ids import parse_id, parse_ids
 from backoffice.domain import audit
 from backoffice.models import COMMENT_STATUSES, AuditEntry, Comment, User, counts
@@ -45,7 +45,7 @@ from backoffice.models.clock import utcnow
 
 #: The most comments one change touches (a list page shows at most 100 rows).
 MAX_BATCH = 1000
-COMMENTS = Comment.__table__
+COMMENTS = table_of(Comment)
 
 
 @dataclass

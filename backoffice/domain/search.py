@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.sql.elements import TextClause
 
-from backoffice.core.database import numbered
+from backoffice.core.database import numbered, table_of
 
 #: At most this many words of a term are used, each cut to this many characters.
 MAX_WORDS = 16
@@ -254,7 +254,7 @@ def matching(
     index for a rare term too, testing every row, ``OFFSET 0`` keeps a rare term's match a
     subquery of its own, answered by the GIN index first.
     """
-    source: Table = model.__table__
+    source: Table = table_of(model)
     spec = SEARCHABLE[source.name]
     parts = words(term)
     if not parts:
@@ -288,7 +288,7 @@ def match_count(session: Any, model: Any, term: str | None, cap: int) -> int | N
     Reads the search index only (SQLite) or one indexed condition (PostgreSQL), so it is
     cheap even for a word in every row.
     """
-    source: Table = model.__table__
+    source: Table = table_of(model)
     spec = SEARCHABLE[source.name]
     parts = words(term)
     if not parts:

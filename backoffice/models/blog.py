@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from backoffice.core.database import table_of
 from backoffice.domain import search
 from backoffice.extensions import db
 from backoffice.models.clock import utcnow
@@ -173,7 +174,7 @@ Index("uq_tags_title_lower", func.lower(Tag.title), unique=True)
 
 # Full-text search (backoffice.domain.search): a stored document with a GIN index on PostgreSQL,
 # FTS5 tables on SQLite.
-search.install_pg_search(Post.__table__, search.POSTS)
-search.install_pg_search(Comment.__table__, search.COMMENTS)
-search.install_sqlite_triggers(Post.__table__, search.POSTS)
-search.install_sqlite_triggers(Comment.__table__, search.COMMENTS)
+search.install_pg_search(table_of(Post), search.POSTS)
+search.install_pg_search(table_of(Comment), search.COMMENTS)
+search.install_sqlite_triggers(table_of(Post), search.POSTS)
+search.install_sqlite_triggers(table_of(Comment), search.COMMENTS)

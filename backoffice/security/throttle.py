@@ -30,6 +30,7 @@ from sqlalchemy import Double, bindparam, case, delete, func, literal, select, u
 from sqlalchemy.dialects import postgresql, sqlite
 
 from backoffice.core.caches import memoized
+from backoffice.core.database import table_of
 from backoffice.extensions import db
 from backoffice.models import Throttle
 
@@ -193,7 +194,7 @@ def _count_statement(policy: Policy, dialect: str) -> Any:
     to "now" would make a request whose clock read a moment earlier (another worker, another
     instance) wait for nothing.
     """
-    table = Throttle.__table__
+    table = table_of(Throttle)
     at = bindparam("at", type_=Double)
     forgotten = table.c.expires_at <= at
     attempts = case((forgotten, 1), else_=table.c.hits + 1)

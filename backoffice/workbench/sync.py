@@ -27,7 +27,7 @@ from babel.messages.catalog import Message
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from backoffice.core.database import write_lock
+from backoffice.core.database import table_of, write_lock
 from backoffice.i18n import revisions
 from backoffice.models.catalog import TranslationCatalog, TranslationEntry
 from backoffice.models.clock import utcnow
@@ -235,7 +235,7 @@ def _insert_new(session: Session, new: list[NewEntry]) -> None:
     conversion (half of an import's time on PostgreSQL); nothing here needs their ids. A
     column :func:`_new_row` does not set fails here (KeyError), not as a silent NULL."""
     if new:
-        table = TranslationEntry.__table__
+        table = table_of(TranslationEntry)
         columns = [c.key for c in table.columns if not c.primary_key]
         session.execute(insert(table), [{key: vars(row)[key] for key in columns} for row in new])
 
