@@ -113,7 +113,7 @@ def built_bundles(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 def _prepare_database(app: Flask) -> None:
     """An empty database with the schema: made on the app's first test, emptied before each
-    later one (on PostgreSQL, the real migrations once, then TRUNCATE)."""
+    later one (on PostgreSQL, the real migrations once, then one round trip of DELETEs)."""
     global _migrated
     if IS_SQLITE:
         if not app.extensions.get("test_schema_made"):
