@@ -340,6 +340,22 @@ def test_chart_reads_right_to_left_in_arabic(client, login_as, csrf):
     assert all(float(t.get("x")) > axis for t in values)
 
 
+def test_chart_kept_between_pages_follows_each_new_row_at_once(client, login_as):
+    # The chart's markup is kept per language and numbers: a new row is another chart.
+    login_as("admin")
+    made = posts(("now", "draft"))
+
+    def this_month() -> list[str]:
+        return table_of(client.get("/admin/").get_data(as_text=True))[-1][1:]
+
+    assert this_month() == ["1", "0"]
+    db.session.add(Comment(post=made[0], author_name="a", text="t"))
+    db.session.commit()
+    assert this_month() == ["1", "1"]
+    posts(("later", "published"))
+    assert this_month() == ["2", "1"]
+
+
 def test_translators_see_no_chart_of_what_they_cannot_open(client, login_as):
     login_as("translator")
     assert "<svg" not in client.get("/admin/").get_data(as_text=True)

@@ -225,3 +225,20 @@ def test_a_list_pages_remembered_menu_and_filters_follow_a_saved_translation(
     menu, filters = page()
     assert "Artikelliste" in menu and "Beiträge" not in menu
     assert '"Artikel"' in filters and '"Beitrag"' not in filters
+
+
+def test_the_dashboards_remembered_chart_follows_a_saved_translation(
+    client, login_as, make_user, translator
+):
+    login_as(make_user("erika", "editor", locale="de"))
+
+    def chart_title() -> str:
+        html = client.get("/admin/").get_data(as_text=True)
+        return html.split('id="monthly-chart-title">', 1)[1].split("<", 1)[0]
+
+    before = chart_title()
+    assert before and before != "Posts and comments per month"  # German
+    key = store.entry_key("Posts and comments per month", None)
+    store.save_entry("de", key, ["Monatsbilanz"], False, store.get_entry("de", key).version,
+                     translator)  # fmt: skip
+    assert chart_title() == "Monatsbilanz"
