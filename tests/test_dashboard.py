@@ -196,6 +196,28 @@ def test_recent_activity_time_is_in_the_readers_language_and_zone(client, login_
     )
 
 
+def test_a_kept_activity_line_follows_the_readers_zone_and_a_renamed_user(client, login_as):
+    # The lines are kept between pages, per language and catalog and what each one shows.
+    # (Dated in 2030: the newest entry, the first line.)
+    admin = login_as("admin")
+    db.session.add(AuditEntry(user=admin, action="delete", object_type="Tag", object_id="1",
+                              object_label="old", changes={},
+                              created_at=datetime(2030, 1, 15, 10, 0)))  # fmt: skip
+    db.session.commit()
+
+    def line() -> str:
+        html = client.get("/admin/").get_data(as_text=True)
+        return html.split('data-testid="recent-activity"', 1)[1].split("</li>", 1)[0]
+
+    assert "admin-user" in line() and "10:00:00" in line()
+    admin.timezone = "Asia/Tokyo"
+    db.session.commit()
+    assert "7:00:00" in line()  # 19:00 in Tokyo, as "7:00:00 PM"
+    admin.username = "root-user"
+    db.session.commit()
+    assert "root-user" in line() and "admin-user" not in line()
+
+
 @pytest.mark.parametrize("role", ["editor", "author", "translator"])
 def test_recent_activity_is_only_for_those_who_may_read_the_audit_log(client, login_as, role):
     login_as(role)
