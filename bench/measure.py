@@ -143,6 +143,25 @@ def measure(client: Client, url: str, marker: str, requests: int, warmup: int = 
     return Timing(url, seconds, size)
 
 
+def interleaved(
+    targets: Sequence[tuple[Client, str, str]], requests: int, warmup: int = 3
+) -> list[Timing]:
+    """:func:`measure` for several (client, url, marker) at once, taking turns request by
+    request: a change of the machine's speed in the meantime weighs on each of them alike,
+    so their ratios hold where separate runs minutes apart do not."""
+    for _ in range(warmup):
+        for client, url, marker in targets:
+            check(client.request("GET", url), url, marker)
+    timings = [Timing(url, [], 0) for _client, url, _marker in targets]
+    for _ in range(requests):
+        for (client, url, marker), timing in zip(targets, timings, strict=True):
+            response = client.request("GET", url)
+            check(response, url, marker)
+            timing.seconds.append(response.seconds)
+            timing.size = len(response.body)
+    return timings
+
+
 @dataclass
 class Throughput:
     """The concurrent run: completed requests per second and failures."""

@@ -165,15 +165,48 @@ def _measure_server(
     if sign_in:
         client.sign_in("/login", dataset.ADMIN_NAME, dataset.ADMIN_PASSWORD)
     timings = []
-    pages = [(follow_next(client, u.removeprefix(NEXT_OF)) if u.startswith(NEXT_OF) else u, m)
-             for u, m in pages]  # fmt: skip
     for url, marker in pages:
         timing = measure.measure(client, url, marker, options.requests, options.warmup)
         print(f"  {server.name:<10} {url:<55} p50 {timing.p50_ms:8.1f} ms", flush=True)
         timings.append(timing)
-    throughput = measure.concurrent(client, pages, options.clients, options.concurrent_seconds)
+    return timings, _concurrent_run(server, client, pages, options)
+
+
+def _measure_against_floor(
+    server: Server, floor: Server, pages: list[tuple[str, str, str]], options: Options
+) -> tuple[list[measure.Timing], list[measure.Timing], report.AppRun, report.AppRun]:
+    """Each (url, marker, floor path) of Backoffice and its floor route, interleaved request
+    by request (the ratio the target is about); then each server's concurrent run."""
+    ours = measure.Client("127.0.0.1", server.port)
+    ours.sign_in("/login", dataset.ADMIN_NAME, dataset.ADMIN_PASSWORD)
+    bare = measure.Client("127.0.0.1", floor.port)
+    bare.request("GET", "/")  # its session cookie, which every floor page reads
+    our_timings, floor_timings = [], []
+    for url, marker, path in pages:
+        url = follow_next(ours, url.removeprefix(NEXT_OF)) if url.startswith(NEXT_OF) else url
+        timing, base = measure.interleaved(
+            [(ours, url, marker), (bare, path, FLOOR_ROW)], options.requests, options.warmup
+        )
+        print(f"  {server.name:<10} {url:<55} p50 {timing.p50_ms:8.1f} ms", flush=True)
+        print(f"  {floor.name:<10} {path:<55} p50 {base.p50_ms:8.1f} ms (interleaved)", flush=True)
+        our_timings.append(timing)
+        floor_timings.append(base)
+    mix = [(t.url, marker) for t, (_u, marker, _p) in zip(our_timings, pages, strict=True)]
+    floor_mix = sorted({(path, FLOOR_ROW) for _u, _m, path in pages})
+    return (
+        our_timings,
+        floor_timings,
+        _concurrent_run(server, ours, mix, options),
+        _concurrent_run(floor, bare, floor_mix, options),
+    )
+
+
+def _concurrent_run(
+    server: Server, client: measure.Client, mix: list[tuple[str, str]], options: Options
+) -> report.AppRun:
+    throughput = measure.concurrent(client, mix, options.clients, options.concurrent_seconds)
     client.close()
-    return timings, report.AppRun(server.name, throughput, server.worker_peak_memory_mb())
+    return report.AppRun(server.name, throughput, server.worker_peak_memory_mb())
 
 
 def run(options: Options) -> report.Report:
@@ -191,36 +224,33 @@ def run(options: Options) -> report.Report:
     print("seeded" if built else "reused (same sizes; --rebuild to seed again)", flush=True)
     facts = dataset.facts(url)
 
-    ours = [(resolve(p.url, facts), p.marker) for p in PAGES]
+    ours = [(resolve(p.url, facts), p.marker, p.floor) for p in PAGES]
     stock = [(resolve(p.stock, facts), p.stock_marker) for p in PAGES if p.stock]
-    floors = sorted({p.floor for p in PAGES})
-    runs = []
-    with serve("backoffice", "main:app", env, options.log_dir) as server:
-        our_timings, run_ = _measure_server(server, ours, options, sign_in=True)
-        runs.append(run_)
+    with (
+        serve("backoffice", "main:app", env, options.log_dir) as server,
+        serve("floor", "bench.floor_app:app", env, options.log_dir) as floor,
+    ):
+        our_timings, floor_timings, our_run, floor_run = _measure_against_floor(
+            server, floor, ours, options
+        )
         wire_rows = []
         if options.browser:
             admin = (dataset.ADMIN_NAME, dataset.ADMIN_PASSWORD)
             wire_rows = wire.measure_pages(f"http://127.0.0.1:{server.port}", wire.PAGES, admin)
     with serve("stock", "bench.stock_app:app", env, options.log_dir) as server:
-        stock_timings, run_ = _measure_server(server, stock, options, sign_in=False)
-        runs.append(run_)
-    with serve("floor", "bench.floor_app:app", env, options.log_dir) as server:
-        floor_pages = [(path, FLOOR_ROW) for path in floors]
-        floor_timings, run_ = _measure_server(server, floor_pages, options, sign_in=False)
-        runs.append(run_)
+        stock_timings, stock_run = _measure_server(server, stock, options, sign_in=False)
+    runs = [our_run, stock_run, floor_run]
 
     stock_by_url = dict(zip([u for u, _ in stock], stock_timings, strict=True))
-    floor_by_path = dict(zip(floors, floor_timings, strict=True))
     results = [
         report.PageResult(
             page.name,
             page.target,
             timing,
             stock_by_url[resolve(page.stock, facts)] if page.stock else None,
-            floor_by_path[page.floor],
+            base,
         )
-        for page, timing in zip(PAGES, our_timings, strict=True)
+        for page, timing, base in zip(PAGES, our_timings, floor_timings, strict=True)
     ]
     database = "SQLite" if url.startswith("sqlite") else url.split(":", 1)[0]
     return report.Report(

@@ -5,13 +5,30 @@ from __future__ import annotations
 import pytest
 
 from bench import report, run
-from bench.measure import Timing, percentile
+from bench.measure import Response, Timing, interleaved, percentile
 
 
 def test_percentile_is_nearest_rank():
     assert percentile([4.0, 1.0, 3.0, 2.0], 0.50) == 2.0
     assert percentile(list(map(float, range(1, 101))), 0.95) == 95.0
     assert percentile([7.0], 0.95) == 7.0
+
+
+def test_interleaved_pages_take_turns_request_by_request():
+    asked: list[str] = []
+
+    class Recorder:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def request(self, method: str, url: str) -> Response:
+            asked.append(f"{self.name}{url}")
+            return Response(200, b"<td>row</td>", {}, 0.002 if self.name == "ours" else 0.001)
+
+    ours, floor = Recorder("ours"), Recorder("floor")
+    timings = interleaved([(ours, "/a", "row"), (floor, "/b", "<td>")], requests=3, warmup=1)
+    assert asked == ["ours/a", "floor/b"] * 4  # the warm-up, then three timed rounds
+    assert [t.seconds for t in timings] == [[0.002] * 3, [0.001] * 3]
 
 
 def test_results_replace_only_the_marked_section():
@@ -69,6 +86,7 @@ def test_harness_measures_every_page_on_a_tiny_data_set(tmp_path):
     for page, spec in zip(result.pages, run.PAGES, strict=True):
         assert len(page.backoffice.seconds) == 3 and page.backoffice.size > 0
         assert page.floor is not None and page.ratio_to_floor() is not None
+        assert len(page.floor.seconds) == 3  # its own floor, interleaved with it
         assert (page.ratio_to_stock() is None) == (spec.stock is None)
     assert result.sizes["posts"] == 50 and result.sizes["comments"] == 200
     assert [r.name for r in result.runs] == ["backoffice", "stock", "floor"]
