@@ -98,10 +98,10 @@ class VisibleText(HTMLParser):
             self._foreign[-1][1] += 1
         elif tag != "html" and dict(attrs).get("lang"):
             self._foreign.append([tag, 1])
-        self._attributes(tag, dict(attrs))
+        self._read_attributes(tag, dict(attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._attributes(tag, dict(attrs))
+        self._read_attributes(tag, dict(attrs))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.HIDDEN and self._hidden:
@@ -116,7 +116,7 @@ class VisibleText(HTMLParser):
         if text and not self._hidden and not self._foreign:
             self.items.append(("text", text))
 
-    def _attributes(self, tag: str, attrs: dict[str, str | None]) -> None:
+    def _read_attributes(self, tag: str, attrs: dict[str, str | None]) -> None:
         for name in CHECKED_ATTRIBUTES:
             if attrs.get(name):
                 self.items.append((f"<{tag} {name}>", normal(attrs[name] or "")))

@@ -321,7 +321,7 @@ class FastListMixin(ModelViewHooks):
             counted = self.search_count(base.session, search, self.count_cap)
             if counted is not None:
                 return counted
-        return self._count(lambda: narrowed(None)[0], plain=not search and not filters)
+        return self._total_rows(lambda: narrowed(None)[0], plain=not search and not filters)
 
     def sorted_ids(
         self, narrowed: tuple[Any, Any], pk: Any, sort_column: Any, sort_desc: bool
@@ -368,7 +368,7 @@ class FastListMixin(ModelViewHooks):
         wanted = list(dict.fromkeys(wanted))  # a to-many join may repeat an id
         if not wanted:
             return []
-        loaded = {getattr(row, pk.key): row for row in self._rows(session, pk, wanted)}
+        loaded = {getattr(row, pk.key): row for row in self._fetch_rows(session, pk, wanted)}
         return [loaded[key] for key in wanted if key in loaded]
 
     @staticmethod
@@ -389,7 +389,7 @@ class FastListMixin(ModelViewHooks):
             rows.setdefault(getattr(row, pk.key), row)  # a to-many join may repeat an id
         return list(rows.values())
 
-    def _rows(self, session: Any, pk: Any, wanted: list[Any]) -> Any:
+    def _fetch_rows(self, session: Any, pk: Any, wanted: list[Any]) -> Any:
         """The ORM rows ``wanted``, without the WHERE of ``get_query()``: the ids already passed
         the row rules, and a second ``status = ?`` next to ``id IN (…)`` can lead SQLite's
         planner to scan the status index instead of fetching 20 rows."""
@@ -397,7 +397,7 @@ class FastListMixin(ModelViewHooks):
         query = base.session.query(base.column_descriptions[0]["entity"])
         return query.options(*loader_options(base)).filter(pk.in_(wanted))
 
-    def _count(self, ids: Callable[[], Any], plain: bool) -> tuple[int, bool]:
+    def _total_rows(self, ids: Callable[[], Any], plain: bool) -> tuple[int, bool]:
         """(rows, capped): the exact count if known, else the rows of ``ids()`` up to the cap."""
         if plain:
             known = self.exact_count()

@@ -237,9 +237,9 @@ class PostView(FullTextSearch, GatedModelView):
     # -- saving ----------------------------------------------------------------------------
     def on_model_change(self, form: Any, model: Post, is_created: bool) -> None:
         with db.session.no_autoflush:  # the half-filled row must not be flushed by our queries
-            self._prepare(form, model, is_created)
+            self._fill_post(form, model, is_created)
 
-    def _prepare(self, form: Any, model: Post, is_created: bool) -> None:
+    def _fill_post(self, form: Any, model: Post, is_created: bool) -> None:
         model.title = (model.title or "").strip()
         if not model.title:
             raise ValidationError(_("A post needs a title."))

@@ -111,7 +111,7 @@ class _Loader:
     def _max_id(self, model: Any) -> int:
         return int(self.conn.scalar(select(func.max(model.id))) or 0)
 
-    def _count(self, model: Any) -> int:
+    def _rows_in(self, model: Any) -> int:
         return int(self.conn.scalar(select(func.count()).select_from(model)) or 0)
 
     def run(self, posts: int, comments: int, reminders: int, author_ids: list[int],
@@ -119,7 +119,7 @@ class _Loader:
         max_ids = {"posts": self._max_id(Post), "comments": self._max_id(Comment)}
         # Building an index once is much faster than updating it row by row, unless the
         # tables already hold more than is being added.
-        defer = posts + comments > self._count(Post) + self._count(Comment)
+        defer = posts + comments > self._rows_in(Post) + self._rows_in(Comment)
         tables = ("posts", "comments", "post_tags")
         with bulk.deferred_indexes(self.conn, tables, max_ids) if defer else nullcontext():
             if posts:

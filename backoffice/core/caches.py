@@ -49,12 +49,12 @@ class ProcessCache(Generic[V]):
 
     def __init__(self, name: str, size: int = 256, seconds: float | None = None) -> None:
         self.name, self.size, self.seconds = name, size, seconds
-        self._values: dict[Hashable, tuple[float, V]] = {}
+        self._kept: dict[Hashable, tuple[float, V]] = {}
         self._lock = threading.Lock()  # served from several threads: one change at a time
         _ALL.add(self)
 
     def __len__(self) -> int:
-        return len(self._values)
+        return len(self._kept)
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
         """The value for ``key``, made with ``make()`` if missing or expired."""
@@ -68,7 +68,7 @@ class ProcessCache(Generic[V]):
     def peek(self, key: Hashable) -> tuple[V] | None:
         """``(value,)`` if ``key`` is kept and not expired, else None."""
         with self._lock:
-            kept = self._values.get(key)
+            kept = self._kept.get(key)
         if kept is None:
             return None
         if self.seconds is not None and time.monotonic() - kept[0] >= self.seconds:
@@ -78,18 +78,18 @@ class ProcessCache(Generic[V]):
     def values(self) -> list[V]:
         """The values kept (to look at them)."""
         with self._lock:
-            return [value for _stamp, value in self._values.values()]
+            return [value for _stamp, value in self._kept.values()]
 
     def put(self, key: Hashable, value: V) -> None:
         stamp = time.monotonic() if self.seconds is not None else 0.0
         with self._lock:
-            if len(self._values) >= self.size and key not in self._values:
-                self._values.clear()
-            self._values[key] = (stamp, value)
+            if len(self._kept) >= self.size and key not in self._kept:
+                self._kept.clear()
+            self._kept[key] = (stamp, value)
 
     def clear(self) -> None:
         with self._lock:
-            self._values.clear()
+            self._kept.clear()
 
 
 class CatalogCache(Generic[V]):
@@ -98,48 +98,48 @@ class CatalogCache(Generic[V]):
     translate-in-context mode get a catalog of their own, and nothing made with it is kept."""
 
     def __init__(self, name: str, size: int = 256) -> None:
-        self._values: ProcessCache[tuple[Any, V]] = ProcessCache(name, size)
+        self._kept: ProcessCache[tuple[Any, V]] = ProcessCache(name, size)
 
     def __len__(self) -> int:
-        return len(self._values)
+        return len(self._kept)
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
         from backoffice.i18n.lookup import current_locale, translations
 
         catalog = translations()
         full_key = (key, str(current_locale()))
-        kept = self._values.peek(full_key)
+        kept = self._kept.peek(full_key)
         if kept is not None and kept[0][0] is catalog:
             return kept[0][1]
         value = make()
         if not getattr(catalog, "per_request", False):
-            self._values.put(full_key, (catalog, value))
+            self._kept.put(full_key, (catalog, value))
         return value
 
     def values(self) -> list[V]:
         """The values kept (to look at them)."""
-        return [value for _catalog, value in self._values.values()]
+        return [value for _catalog, value in self._kept.values()]
 
     def clear(self) -> None:
-        self._values.clear()
+        self._kept.clear()
 
 
 class FileCache(Generic[V]):
     """Values made from a file, kept while the file's signature is the same."""
 
     def __init__(self, name: str, size: int = 64) -> None:
-        self._values: ProcessCache[tuple[Hashable, V]] = ProcessCache(name, size)
+        self._kept: ProcessCache[tuple[Hashable, V]] = ProcessCache(name, size)
 
     def get(self, path: Hashable, signature: Hashable, make: Callable[[], V]) -> V:
-        kept = self._values.peek(path)
+        kept = self._kept.peek(path)
         if kept is not None and kept[0][0] == signature:
             return kept[0][1]
         value = make()
-        self._values.put(path, (signature, value))
+        self._kept.put(path, (signature, value))
         return value
 
     def clear(self) -> None:
-        self._values.clear()
+        self._kept.clear()
 
 
 def request_memo(name: str) -> dict[Hashable, Any]:

@@ -95,7 +95,7 @@ class _Listener:
         from sqlalchemy.orm import scoped_session
 
         def committed(_session: Session) -> None:
-            self._set(lang, stamp)
+            self._remember(lang, stamp)
 
         # The session itself: a listener on a scoped_session (db.session) listens to every
         # session of its class, in every thread, and stays there for good (once=True only
@@ -103,7 +103,7 @@ class _Listener:
         target = session() if isinstance(session, scoped_session) else session
         event.listen(target, "after_commit", committed, once=True)
 
-    def _set(self, lang: str, stamp: str) -> None:
+    def _remember(self, lang: str, stamp: str) -> None:
         # Changes of one catalog are serialised by its row lock, so notifications arrive in
         # the order of their commits: the last one is the current revision.
         with self._lock:
@@ -121,7 +121,7 @@ class _Listener:
                         self.ready.set()
                         for note in connection.notifies(timeout=POLL_SECONDS):
                             lang, _sep, stamp = note.payload.partition(":")
-                            self._set(lang, stamp)
+                            self._remember(lang, stamp)
             except Exception:  # connection lost or refused: requests read the table meanwhile
                 self.ready.clear()
                 log.warning("catalog revision listener lost its connection", exc_info=True)
