@@ -38,18 +38,18 @@ class Client:
     host: str
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
-    _conn: http.client.HTTPConnection | None = None
+    _open_connection: http.client.HTTPConnection | None = None
 
-    def _connection(self) -> http.client.HTTPConnection:
-        if self._conn is None:
-            self._conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
-        return self._conn
+    def _connected(self) -> http.client.HTTPConnection:
+        if self._open_connection is None:
+            self._open_connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        return self._open_connection
 
     def close(self) -> None:
         """Close the connection (a later request opens a new one)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self._open_connection is not None:
+            self._open_connection.close()
+            self._open_connection = None
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
         """Send one request over the kept-alive connection and read the whole answer."""
@@ -60,7 +60,7 @@ class Client:
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = self._connection()
+        conn = self._connected()
         start = time.perf_counter()
         try:
             conn.request(method, path, body=body, headers=headers)
@@ -69,7 +69,7 @@ class Client:
         except (ConnectionError, http.client.HTTPException):
             # The server closed an idle keep-alive connection: one retry on a fresh one.
             self.close()
-            conn = self._connection()
+            conn = self._connected()
             start = time.perf_counter()
             conn.request(method, path, body=body, headers=headers)
             answer = conn.getresponse()
@@ -131,16 +131,7 @@ def check(response: Response, url: str, marker: str) -> None:
 
 def measure(client: Client, url: str, marker: str, requests: int, warmup: int = 3) -> Timing:
     """``warmup`` untimed requests, then ``requests`` timed ones, each checked."""
-    for _ in range(warmup):
-        check(client.request("GET", url), url, marker)
-    seconds: list[float] = []
-    size = 0
-    for _ in range(requests):
-        response = client.request("GET", url)
-        check(response, url, marker)
-        seconds.append(response.seconds)
-        size = len(response.body)
-    return Timing(url, seconds, size)
+    return interleaved([(client, url, marker)], requests, warmup)[0]
 
 
 def interleaved(
@@ -152,7 +143,7 @@ def interleaved(
     for _ in range(warmup):
         for client, url, marker in targets:
             check(client.request("GET", url), url, marker)
-    timings = [Timing(url, [], 0) for _client, url, _marker in targets]
+    timings = [Timing(url, [], 0) for _, url, _ in targets]
     for _ in range(requests):
         for (client, url, marker), timing in zip(targets, timings, strict=True):
             response = client.request("GET", url)

@@ -158,12 +158,11 @@ def follow_next(client: measure.Client, url: str) -> str:
 
 
 def _measure_server(
-    server: Server, pages: list[tuple[str, str]], options: Options, sign_in: bool
+    server: Server, pages: list[tuple[str, str]], options: Options
 ) -> tuple[list[measure.Timing], report.AppRun]:
-    """Time each (url, marker) sequentially, then the concurrent run over the same mix."""
+    """Time each (url, marker) sequentially, without signing in (the stock app), then the
+    concurrent run over the same mix."""
     client = measure.Client("127.0.0.1", server.port)
-    if sign_in:
-        client.sign_in("/login", dataset.ADMIN_NAME, dataset.ADMIN_PASSWORD)
     timings = []
     for url, marker in pages:
         timing = measure.measure(client, url, marker, options.requests, options.warmup)
@@ -181,9 +180,10 @@ def _measure_against_floor(
     ours.sign_in("/login", dataset.ADMIN_NAME, dataset.ADMIN_PASSWORD)
     bare = measure.Client("127.0.0.1", floor.port)
     bare.request("GET", "/")  # its session cookie, which every floor page reads
-    our_timings, floor_timings = [], []
+    our_timings, floor_timings, mix = [], [], []
     for url, marker, path in pages:
         url = follow_next(ours, url.removeprefix(NEXT_OF)) if url.startswith(NEXT_OF) else url
+        mix.append((url, marker))
         timing, base = measure.interleaved(
             [(ours, url, marker), (bare, path, FLOOR_ROW)], options.requests, options.warmup
         )
@@ -191,8 +191,7 @@ def _measure_against_floor(
         print(f"  {floor.name:<10} {path:<55} p50 {base.p50_ms:8.1f} ms (interleaved)", flush=True)
         our_timings.append(timing)
         floor_timings.append(base)
-    mix = [(t.url, marker) for t, (_u, marker, _p) in zip(our_timings, pages, strict=True)]
-    floor_mix = sorted({(path, FLOOR_ROW) for _u, _m, path in pages})
+    floor_mix = sorted({(path, FLOOR_ROW) for _url, _marker, path in pages})
     return (
         our_timings,
         floor_timings,
@@ -238,7 +237,7 @@ def run(options: Options) -> report.Report:
             admin = (dataset.ADMIN_NAME, dataset.ADMIN_PASSWORD)
             wire_rows = wire.measure_pages(f"http://127.0.0.1:{server.port}", wire.PAGES, admin)
     with serve("stock", "bench.stock_app:app", env, options.log_dir) as server:
-        stock_timings, stock_run = _measure_server(server, stock, options, sign_in=False)
+        stock_timings, stock_run = _measure_server(server, stock, options)
     runs = [our_run, stock_run, floor_run]
 
     stock_by_url = dict(zip([u for u, _ in stock], stock_timings, strict=True))
