@@ -331,9 +331,9 @@ def app(
 
     Building an app costs more than most tests, so tests with the same ``app_config`` share
     one (built on first use): its database is emptied, its media folder cleared, its caches
-    (``backoffice.core.caches``) emptied, and whatever a test changed in its config, request hooks
-    or admin views put back, before the next test. A test that adds routes is marked
-    ``fresh_app``."""
+    (``backoffice.core.caches``) emptied but for parsed files, and whatever a test changed in
+    its config, request hooks or admin views put back, before the next test. A test that adds
+    routes is marked ``fresh_app``."""
     key = _shared_key(request, tmp_path_factory.getbasetemp(), shared_files, app_config)
     app = _APPS.get(key) if key is not None else None
     if app is None:
@@ -347,7 +347,9 @@ def app(
     views = [
         (view, dict(vars(view))) for admin in app.extensions["admin"] for view in admin_views(admin)
     ]
-    caches.clear_all()
+    # Parsed files stay (keyed by the file's signature): each test importing a language would
+    # otherwise parse the repository's unchanged .po again (514 times a run).
+    caches.clear_all(files=False)
     try:
         with app.app_context():
             _prepare_database(app)
@@ -371,7 +373,7 @@ def app(
         if key is not None:
             uploads = Path(app.config["UPLOADS_DIR"])
             _empty(uploads.parent, keep=uploads)
-        caches.clear_all()
+        caches.clear_all(files=False)
 
 
 def _empty(folder: Path, keep: Path) -> None:

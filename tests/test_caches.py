@@ -9,6 +9,7 @@ from flask import Flask
 
 from backoffice.core import caches
 from backoffice.core.caches import CatalogCache, FileCache, ProcessCache, memoized, request_memo
+from backoffice.i18n.catalogs import signature
 from backoffice.i18n.lookup import current_locale
 
 PACKAGE = Path(__file__).resolve().parent.parent / "backoffice"
@@ -75,6 +76,28 @@ def test_clear_all_empties_every_cache_of_the_process():
     assert len(cache) == 0
     square(3)
     assert calls == [3, 3]
+
+
+def test_clear_all_may_keep_what_was_read_from_files(tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_text("one")
+    reads = []
+
+    def read() -> str:
+        reads.append(path)
+        return path.read_text()
+
+    files: FileCache[str] = FileCache("test files")
+    kept: ProcessCache[int] = ProcessCache("test kept")
+    files.get(path, signature(path), read)
+    kept.get("k", lambda: 1)
+    caches.clear_all(files=False)
+    assert len(kept) == 0
+    assert files.get(path, signature(path), read) == "one"
+    assert len(reads) == 1
+    caches.clear_all()
+    files.get(path, signature(path), read)
+    assert len(reads) == 2
 
 
 def test_no_module_keeps_a_cache_of_its_own():

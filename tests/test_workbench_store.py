@@ -3,6 +3,7 @@ always audited, and no file written."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import shutil
@@ -101,6 +102,23 @@ def test_a_language_is_imported_from_its_file_the_first_time_it_is_used(app):
         assert entry.strings == tuple(strings) and entry.fuzzy == message.fuzzy
     # What the repository had is the base of the next sync's three-way merge.
     assert row("de", "Sign in").base == {"strings": ["Anmelden"], "fuzzy": False}
+
+
+def test_an_import_reads_the_parsed_file_and_leaves_it_as_it_was(app):
+    """The parsed file is kept for the process (files.read_catalog) and shared: an import that
+    changed it would change every later import and check of that language."""
+    from babel.messages.pofile import write_po
+
+    def written(catalog) -> bytes:
+        out = io.BytesIO()
+        write_po(out, catalog, include_previous=True)
+        return out.getvalue()
+
+    parsed = files.read_catalog("ar")
+    before = written(parsed)
+    store.ensure("ar")
+    assert files.read_catalog("ar") is parsed
+    assert written(parsed) == before
 
 
 def test_a_first_import_that_fails_halfway_leaves_no_half_catalog(app, client, login_as):

@@ -41,6 +41,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: with it.
 _ALL: weakref.WeakSet[Any] = weakref.WeakSet()
 _MEMOIZED: list[Callable[[], None]] = []
+#: The caches inside :class:`FileCache` objects (see :func:`clear_all`).
+_FILES: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 class ProcessCache(Generic[V]):
@@ -129,6 +131,7 @@ class FileCache(Generic[V]):
 
     def __init__(self, name: str, size: int = 64) -> None:
         self._kept: ProcessCache[tuple[Hashable, V]] = ProcessCache(name, size)
+        _FILES.add(self._kept)
 
     def get(self, path: Hashable, signature: Hashable, make: Callable[[], V]) -> V:
         kept = self._kept.peek(path)
@@ -160,9 +163,12 @@ def memoized(size: int = 64) -> Callable[[F], F]:
     return decorate
 
 
-def clear_all() -> None:
-    """Empty every process-level cache (tests that share one app between tests)."""
+def clear_all(files: bool = True) -> None:
+    """Empty every process-level cache (tests that share one app between tests); with
+    ``files=False`` the :class:`FileCache` values stay: each is the file's own content,
+    kept under the file's signature, so a file written since is read again anyway."""
     for cache in list(_ALL):
-        cache.clear()
+        if files or cache not in _FILES:
+            cache.clear()
     for clear in _MEMOIZED:
         clear()

@@ -161,12 +161,11 @@ def ensure(lang: str) -> TranslationCatalog | None:
     catalog = db.session.get(TranslationCatalog, lang)
     if catalog is not None:
         return catalog
-    path = files.po_path(lang)
-    if not path.is_file():
+    if not files.po_path(lang).is_file():
         return None
     from backoffice.workbench import sync
 
-    repository = files.parse(path.read_bytes(), lang)
+    repository = files.read_catalog(lang)  # sync_language only reads it
     try:
         _in_a_transaction()
         sync.sync_language(db.session, lang, repository)
