@@ -47,19 +47,10 @@ def _read_without_transaction(connection: Connection) -> None:
         connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
-#: How much of a SQLite database file each connection reads through a memory map, in bytes.
-#: Without one, every page SQLite reads past its own small cache (2 MB a connection) is a
-#: read() call and a copy; a search or a deep list page reads hundreds. The map shares the
-#: operating system's file cache between connections and processes (no memory of its own
-#: per connection) and costs nothing for pages never read.
-SQLITE_MMAP_BYTES = 256 * 1024 * 1024
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()
 
 
