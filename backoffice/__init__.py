@@ -29,7 +29,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     from backoffice.core import database
     from backoffice.domain import audit
     from backoffice.extensions import db, migrate
-    from backoffice.web import assets, compression, errors
+    from backoffice.web import assets, compression, errors, whitespace
     from backoffice.web.deploy import check_built
     from backoffice.web.devtools import init_toolbar
     from backoffice.workbench.files import remove_stale_temporaries
@@ -43,6 +43,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: object) ->
     security.init_app(app)
     i18n.init_app(app)
     assets.init_app(app)
+    whitespace.init_app(app)
     errors.init_app(app)
     blog.init_app(app)
     media.init_app(app)  # before the admin: its media view needs the storage

@@ -36,8 +36,15 @@ def test_every_signed_in_user_has_a_profile_linked_from_their_name(client, login
 def test_profile_is_not_in_the_main_menu(client, login_as):
     login_as("admin")
     html = client.get("/admin/").get_data(as_text=True)
-    menu = html.split('class="nav navbar-nav mr-auto"', 1)[1].split("</ul>\n", 1)[0]
-    assert "/admin/profile/" not in menu
+    menu = html.split('class="nav navbar-nav mr-auto"', 1)[1]
+    depth, end = 1, 0
+    for tag in re.finditer(r"<(/?)ul\b", menu):  # up to the </ul> that closes the main menu
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = tag.start()
+            break
+    assert end and "/admin/posts/" in menu[:end]  # the menu was found
+    assert "/admin/profile/" not in menu[:end]
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

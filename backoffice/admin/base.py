@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -18,7 +17,6 @@ from flask_admin.model.template import DeleteRowAction, EditRowAction, ViewRowAc
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -49,39 +47,6 @@ def row_action_kind(action: Any) -> str | None:
     draws those itself); None for any other action, which renders as upstream."""
     kinds = {ViewRowAction: "view", EditRowAction: "edit", DeleteRowAction: "delete"}
     return kinds.get(type(action))
-
-
-def squeeze(html: str) -> Markup:
-    """Join the lines of a page with one space, without their indentation (the browser shows
-    any run of whitespace as one space), and drop that space before structural tags (rows,
-    cells, list items), where it is never shown; HTML comments go too.
-
-    Scripts, ``<pre>`` and ``<textarea>`` elements (where whitespace is content) are kept as
-    they are. Splitting lines costs a third of a whitespace regex: a list page has thousands
-    of indented lines.
-    """
-    text = str(html)
-    parts = _KEPT.split(text)  # odd items: whole <script>, <pre> and <textarea> elements
-    parts[::2] = [_BETWEEN_BLOCKS.sub(">", _join_lines(_COMMENT.sub("", p))) for p in parts[::2]]
-    return Markup("".join(parts).strip())
-
-
-def _join_lines(text: str) -> str:
-    # ASCII whitespace only: no-break spaces (French punctuation, times) are content.
-    lines = (line.strip(" \t\r\f\v") for line in text.split("\n"))
-    return " ".join([line for line in lines if line])
-
-
-_KEPT = re.compile(
-    r"(<script\b.*?</script>|<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.S | re.I
-)
-_COMMENT = re.compile(r"<!--(?!\[).*?-->", re.S)  # template comments; not conditional ones
-# Between table/list/form structure tags a space is never rendered: drop it. (A lookahead, so
-# the replacement is a plain ">": a group reference would be expanded in Python per match.)
-_BETWEEN_BLOCKS = re.compile(
-    r"> (?=</?(?:html|head|body|meta|link|title|div|nav|ul|ol|li|table|thead|tbody|tr|th|td|form|"
-    r"select|option|script|h\d)\b)"
-)
 
 
 class RoleGated:
@@ -206,7 +171,7 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
             # Editable cells, row actions of other kinds: Flask-Admin's own list draws them.
             # It loads Flask-Admin's list scripts one by one, without the two they need that
             # Flask-Admin's base template loads and ours leaves to the picker bundles.
-            return squeeze(super().render(UPSTREAM_LIST, base_needs_pickers=True, **kwargs))
+            return super().render(UPSTREAM_LIST, base_needs_pickers=True, **kwargs)
         buttons = [(row_action_kind(a), a) for a in kwargs["list_row_actions"]]
         kwargs.update(
             row_links=self._row_links(kwargs.get("return_url")),
@@ -215,9 +180,7 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
             render_rows=render_rows,
             pager_links=pager_links,
         )
-        # A list page repeats Flask-Admin's indented markup on every row: squeeze it (no
-        # <pre> or <textarea> on list pages, where whitespace would be content).
-        return squeeze(super().render(template, **kwargs))
+        return super().render(template, **kwargs)
 
     def _light_rows(self) -> bool:
         """True if the light list template can draw the list (backoffice_list.html); editable
