@@ -191,7 +191,7 @@ def _measure_against_floor(
         print(f"  {floor.name:<10} {path:<55} p50 {base.p50_ms:8.1f} ms (interleaved)", flush=True)
         our_timings.append(timing)
         floor_timings.append(base)
-    floor_mix = sorted({(path, FLOOR_ROW) for _url, _marker, path in pages})
+    floor_mix = sorted({(path, FLOOR_ROW) for _page, _marker, path in pages})
     return (
         our_timings,
         floor_timings,

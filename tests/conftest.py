@@ -372,16 +372,16 @@ def app(
             vars(view).update(attributes)
         if key is not None:
             uploads = Path(app.config["UPLOADS_DIR"])
-            _empty(uploads.parent, keep=uploads)
+            _clear_folder(uploads.parent, keep=uploads)
         caches.clear_all(files=False)
 
 
-def _empty(folder: Path, keep: Path) -> None:
+def _clear_folder(folder: Path, keep: Path) -> None:
     """Remove what a test left in ``folder``; the folder ``keep`` stays, emptied (the media
     library, which the app made, and what tests put beside it)."""
     for entry in folder.iterdir():
         if entry == keep:
-            _empty(entry, keep=keep / "\0")  # (no entry has that name)
+            _clear_folder(entry, keep=keep / "\0")  # (no entry has that name)
         elif entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry)
         else:

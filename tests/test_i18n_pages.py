@@ -41,7 +41,7 @@ def _ids(message) -> tuple[str, ...]:
     return message.id if isinstance(message.id, tuple | list) else (message.id,)
 
 
-def _strings(message) -> tuple[str, ...]:
+def _translations_of(message) -> tuple[str, ...]:
     return message.string if isinstance(message.string, tuple | list) else (message.string,)
 
 
@@ -58,7 +58,7 @@ def english_sources(
     ours: set[str] = set()
     for domain in ("messages", "admin"):
         for message in _read(translations / lang / "LC_MESSAGES" / f"{domain}.po"):
-            ids, strings = _ids(message), _strings(message)
+            ids, strings = _ids(message), _translations_of(message)
             if domain == "messages":
                 ours.add(ids[0])
             kept = all(strings) and all(s in ids for s in strings) and not message.fuzzy
@@ -193,7 +193,7 @@ def test_every_page_speaks_the_language(app, make_user, clients, lang):
 def test_every_admin_view_is_among_the_checked_pages(app, make_user):
     seed_one_of_everything(make_user("root", "admin"))
     with app.test_request_context():
-        checked = {label.split()[0] for label, _url in admin_pages(app)}
+        checked = {label.split()[0] for label, _path in admin_pages(app)}
         views = {view.endpoint for admin in app.extensions["admin"] for view in admin_views(admin)}
     assert checked == views
     assert {"admin", "posts", "profile"} <= views

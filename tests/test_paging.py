@@ -130,7 +130,7 @@ def test_last_page_of_the_unfiltered_list_is_read_from_the_other_end(
     page_query = next(s for s in counted.statements if "LIMIT" in s and "comments.text" in s)
     # The ids are paged from the far end (ascending), then the rows sorted as the list shows.
     assert "ORDER BY comments.created_at ASC, comments.id ASC" in page_query
-    assert page_query.rstrip().endswith("ORDER BY page._key0 DESC, page._key1 DESC")
+    assert page_query.rstrip().endswith("ORDER BY page.key0 DESC, page.key1 DESC")
 
 
 # -- seek paging: next and previous step from the rows shown --------------------------------

@@ -126,7 +126,7 @@ def test_a_first_import_that_fails_halfway_leaves_no_half_catalog(app, client, l
     db.session.commit()  # the page's request begins with nothing of the test's open
     sent = []
 
-    def failing(_connection, _cursor, statement, *_more) -> None:
+    def failing(_conn_arg, _cursor_arg, statement, *_more) -> None:
         sent.append(statement)
         # The catalog's row is written by now; its entries are not.
         if statement.startswith("INSERT INTO catalog_entries"):

@@ -110,7 +110,7 @@ def _is_desc(clause: Any) -> bool:
     return isinstance(clause, UnaryExpression) and clause.modifier is operators.desc_op
 
 
-def _sort_key(clause: Any) -> Any:
+def _sort_expression(clause: Any) -> Any:
     """The expression an ORDER BY clause sorts by (``x`` of ``x DESC``)."""
     clause = unlabelled(clause)
     if isinstance(clause, UnaryExpression) and clause.modifier in (
@@ -129,14 +129,14 @@ def _directed(key: Any, clause: Any) -> Any:
 def _reversed(clause: Any) -> Any:
     """``x DESC`` -> ``x ASC`` and vice versa; NULLs move to the other end on both dialects,
     exactly mirroring the original order."""
-    key = _sort_key(clause)
+    key = _sort_expression(clause)
     return key.asc() if _is_desc(clause) else key.desc()
 
 
 def _seekable(order: list[Any], pk: Any) -> bool:
     """True if ``order`` (sort key, then the id) can be stepped through by seek: the key is a
     column of the list's own table that is never NULL (a row comparison skips NULLs)."""
-    key = _sort_key(order[0]) if len(order) == 2 else None
+    key = _sort_expression(order[0]) if len(order) == 2 else None
     return isinstance(key, Column) and key.table is pk.table and not key.nullable
 
 
@@ -151,7 +151,7 @@ def _seek(
     The cursor row is looked up in ``scope`` (the rows the reader may see): a row outside it
     reads nothing, so a cursor cannot tell where a hidden row sorts.
     """
-    sort_key = _sort_key(order[0])
+    sort_key = _sort_expression(order[0])
     # correlate(None): the cursor row is looked up on its own, not taken from the outer row.
     cursor = scope.with_entities(sort_key).filter(pk == key).order_by(None).statement
     there = cursor.correlate(None).scalar_subquery()
@@ -377,10 +377,10 @@ class FastListMixin(ModelViewHooks):
         joined to the columns shown and sorted by those keys, so the page costs one round trip
         to the database instead of two. The join adds no condition to the rows: the ids
         already passed the row rules, search and filters."""
-        keys = [_sort_key(clause).label(f"_key{i}") for i, clause in enumerate(order)]
+        keys = [_sort_expression(clause).label(f"key{i}") for i, clause in enumerate(order)]
         page = page_ids.add_columns(*keys).subquery("page")
         first = list(page.c)[0]  # the id
-        sort = [_directed(page.c[f"_key{i}"], clause) for i, clause in enumerate(order)]
+        sort = [_directed(page.c[f"key{i}"], clause) for i, clause in enumerate(order)]
         result = session.execute(records.join(page, first == pk).order_by(*sort))
         read = ListRow.reader(list(result.keys()))
         rows: dict[Any, ListRow] = {}

@@ -52,7 +52,7 @@ class ProcessCache(Generic[V]):
     def __init__(self, name: str, size: int = 256, seconds: float | None = None) -> None:
         self.name, self.size, self.seconds = name, size, seconds
         self._kept: dict[Hashable, tuple[float, V]] = {}
-        self._lock = threading.Lock()  # served from several threads: one change at a time
+        self._guard = threading.Lock()  # served from several threads: one change at a time
         _ALL.add(self)
 
     def __len__(self) -> int:
@@ -69,7 +69,7 @@ class ProcessCache(Generic[V]):
 
     def peek(self, key: Hashable) -> tuple[V] | None:
         """``(value,)`` if ``key`` is kept and not expired, else None."""
-        with self._lock:
+        with self._guard:
             kept = self._kept.get(key)
         if kept is None:
             return None
@@ -79,18 +79,18 @@ class ProcessCache(Generic[V]):
 
     def values(self) -> list[V]:
         """The values kept (to look at them)."""
-        with self._lock:
+        with self._guard:
             return [value for _stamp, value in self._kept.values()]
 
     def put(self, key: Hashable, value: V) -> None:
         stamp = time.monotonic() if self.seconds is not None else 0.0
-        with self._lock:
+        with self._guard:
             if len(self._kept) >= self.size and key not in self._kept:
                 self._kept.clear()
             self._kept[key] = (stamp, value)
 
     def clear(self) -> None:
-        with self._lock:
+        with self._guard:
             self._kept.clear()
 
 

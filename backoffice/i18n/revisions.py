@@ -85,7 +85,7 @@ class _Listener:
         self.url = url
         self.stamps: dict[str, str] = {}
         self.ready = threading.Event()
-        self._lock = threading.Lock()
+        self._guard = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="catalog-revisions", daemon=True)
         self.thread.start()
 
@@ -106,7 +106,7 @@ class _Listener:
     def _remember(self, lang: str, stamp: str) -> None:
         # Changes of one catalog are serialised by its row lock, so notifications arrive in
         # the order of their commits: the last one is the current revision.
-        with self._lock:
+        with self._guard:
             self.stamps[lang] = stamp
 
     def _run(self) -> None:
@@ -131,7 +131,7 @@ class _Listener:
         self.replace(dict(connection.execute("SELECT lang, stamp FROM catalogs").fetchall()))
 
     def replace(self, stamps: dict[str, str]) -> None:
-        with self._lock:
+        with self._guard:
             self.stamps = stamps
 
 
