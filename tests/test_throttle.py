@@ -11,6 +11,7 @@ import threading
 import pytest
 from helpers.app import DATABASE_URL, IS_SQLITE, PASSWORD, extract_csrf
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from backoffice import create_app
 from backoffice.domain.accounts import create_user, ensure_roles
@@ -244,6 +245,16 @@ def test_known_and_unknown_user_names_each_run_one_hash_check_of_the_same_method
     real, stand_in = checked
     assert real == ed.password_hash and stand_in != real
     assert stand_in.split("$")[0] == real.split("$")[0] == "pbkdf2:sha256:1000"
+
+
+@pytest.mark.parametrize("method", sorted(auth.SHIPPED_STAND_INS))
+def test_a_shipped_stand_in_hash_has_the_parameters_its_method_gives_today(method):
+    shipped = auth.SHIPPED_STAND_INS[method]
+    made = generate_password_hash("any password", method=method)
+    # Same method, cost and length: checking it takes as long as checking a real password.
+    assert shipped.split("$")[0] == made.split("$")[0]
+    assert len(shipped) == len(made)
+    assert not check_password_hash(shipped, "any password")
 
 
 def test_a_refused_attempt_checks_no_password(ed, browser, monkeypatch):
