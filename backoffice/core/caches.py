@@ -5,8 +5,9 @@ catalogs or the files, and each one goes stale in exactly one of four ways.
 
 - **request** (:func:`request_memo`, kept on ``flask.g``): search match counts, row URLs;
   gone when the request ends.
-- **catalog** (:class:`CatalogCache`): translated menus, status badges, quick buttons, the
-  dashboard's chart and its recent-activity lines (keyed by what they show too); made
+- **catalog** (:class:`CatalogCache`): translated menus, status badges, quick buttons, page
+  parts (the language switcher, the sign-out form), the dashboard's chart and its
+  recent-activity lines (keyed by what they show too); made
   again when the reader's catalog changes (another language, or a saved translation, which
   brings a new catalog object).
 - **file** (:class:`FileCache`): parsed ``.po`` files; made again when the file's signature

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     """Initialise Flask-Babel and register the switch endpoint and template helpers."""
     from backoffice.compat import flask_babel as babel_compat
     from backoffice.i18n import admin_domain, reload, text
+    from backoffice.i18n.parts import page_part
     from backoffice.i18n.picker import picker_locale
     from backoffice.i18n.switch import bp, return_path
 
@@ -30,4 +31,5 @@ def init_app(app: Flask) -> None:
         languages=app.config["LANGUAGES"],
         switcher_next=return_path,
         picker_locale=picker_locale,
+        page_part=page_part,
     )
