@@ -1,7 +1,7 @@
 """Parts of every page made of the reader's language and catalog alone: the language
 switcher, the sign-out form, the texts that select2 and the date picker read.
 
-Each is a macro of ``templates/_parts.html``, rendered once per language, catalog and URL
+Each is a macro of ``templates/page_parts.html``, rendered once per language, catalog and URL
 root (a :class:`~backoffice.core.caches.CatalogCache` on the app) with markers where the
 reader's CSRF token and return path go; a page puts those in. Rendering the four cost a page
 about half a millisecond: translated texts, a loop over the languages, two JSON dumps.
@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from backoffice.core.caches import CatalogCache
 from backoffice.i18n.switch import return_path
 
-PARTS = "_parts.html"
+PARTS = "page_parts.html"
 #: Where a part has the reader's CSRF token and return path. Markup, so the macro writes it
 #: as it is; every text of a part is escaped, so no text can contain a marker.
 TOKEN = Markup("<csrf-token-here>")
@@ -24,7 +24,7 @@ RETURN_PATH = Markup("<return-path-here>")
 
 
 def page_part(name: str, *args: str) -> Markup:
-    """The macro ``name`` of ``templates/_parts.html`` called with ``args``, for this reader."""
+    """The macro ``name`` of ``templates/page_parts.html`` called with ``args``, for this reader."""
     kept: CatalogCache[Markup] = current_app.extensions.setdefault(
         "backoffice_page_parts", CatalogCache("page parts", 64)
     )

@@ -1,5 +1,5 @@
 /* select2 3.5 (Flask-Admin's pickers) in the reader's language: its messages come from
-   #select2-texts (templates/_parts.html, script_texts). select2 writes them into its markup
+   #select2-texts (templates/page_parts.html, script_texts). select2 writes them into its markup
    as HTML, so each is escaped here. Runs before Flask-Admin's form.js creates any picker. */
 (function () {
   "use strict";
