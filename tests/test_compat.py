@@ -86,6 +86,31 @@ def test_flask_admin_keeps_the_protected_hooks_our_mixins_rename():
             assert found[: len(params)] == params, f"{cls.__name__}.{name}{found}"
 
 
+def test_flask_admin_makes_a_list_cells_value_as_our_rows_do(app):
+    """admin/rows.py makes a cell's value as ``_get_list_value`` does: these steps, these
+    arguments, and the choices taken from ``column_choices``."""
+    from inspect import signature
+
+    from flask_admin.model import BaseModelView
+
+    from backoffice.admin.links import find_view
+    from backoffice.compat.flask_admin import changes_list_values
+
+    steps = {"get_list_value": ["context", "model", "name"],
+             "_get_list_value": ["context", "model", "name", "column_formatters",
+                                 "column_type_formatters"],
+             "_get_field_value": ["model", "name"]}  # fmt: skip
+    for name, params in steps.items():
+        found = [p for p in signature(getattr(BaseModelView, name)).parameters if p != "self"]
+        assert found == params, f"BaseModelView.{name}{found}"
+    with app.test_request_context():
+        posts = find_view("posts")
+    assert posts._column_choices_map == {
+        name: dict(pairs) for name, pairs in posts.column_choices.items()
+    }
+    assert not changes_list_values(posts)
+
+
 def test_flask_admin_views_menu_filters_and_actions_are_reached(app, client, login_as):
     from flask import url_for
     from flask_admin.contrib.sqla import ModelView

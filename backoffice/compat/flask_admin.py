@@ -6,6 +6,9 @@
   (``_apply_search``, ``_apply_filters``, ``_apply_sorting``): our list pages run them on an
   id query of their own (``admin/list_paging.py``).
 - An action's title (``_actions_data``): the queue's one-click buttons.
+- How a list cell's value is made (``_get_list_value``, ``_get_field_value``, and the choices
+  it reads, ``_column_choices_map``): our rows make it the same way, faster, unless a view
+  overrides it (:func:`changes_list_values`; ``admin/rows.py``).
 - Protected hooks, given public names by two mixins (:class:`ModelViewHooks`,
   :class:`FileAdminHooks`), and the edited object a form keeps for ``Unique`` (``_obj``).
 - What a model view works out from its settings once (``_refresh_cache``), worked out again
@@ -80,6 +83,19 @@ def rework_settings(view: Any) -> None:
     """Work out again what ``view`` derives from its settings (columns, filters, row actions,
     forms) once one of them has changed after the view was made."""
     view._refresh_cache()
+
+
+#: Flask-Admin's methods that make a list cell's value; a view may override any of them.
+LIST_VALUE_HOOKS = ("get_list_value", "_get_list_value", "_get_field_value")
+
+
+def changes_list_values(view: Any) -> bool:
+    """True if ``view``'s class overrides how Flask-Admin makes a list cell's value."""
+    from flask_admin.model import BaseModelView
+
+    return any(
+        getattr(type(view), hook) is not getattr(BaseModelView, hook) for hook in LIST_VALUE_HOOKS
+    )
 
 
 def action_title(view: Any, name: str) -> str:
