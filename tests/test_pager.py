@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import render_template_string
 
-from backoffice.admin.pager_links import NOWHERE, PagerLink, pager_links
+from backoffice.admin.pager_links import MARKER, NOWHERE, PagerLink, page_urls, pager_links
 
 UPSTREAM = """{% import 'admin/lib.html' as lib with context %}
 {%- if pages is none %}{{ lib.simple_pager(page, have_next, url) }}
@@ -64,3 +64,35 @@ def test_a_single_page_has_no_pager():
 @pytest.mark.parametrize(("page", "have_next"), [(0, False), (0, True), (3, True), (3, False)])
 def test_without_a_count_previous_and_next_match_flask_admins_simple_pager(app, page, have_next):
     assert pager_links(page, None, url, have_next) == upstream_links(app, page, None, have_next)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=all",
+        "status=all&search=caf%C3%A9+%26+co&sort=1&desc=1&page_size=50",
+        "status=spam&flt0_21=a%40example.org&page=3",
+        f"status=all&search={MARKER}&sort=0",  # the marker's digits elsewhere: all built
+        f"status=all&search=page%3D{MARKER}",  # and as a search for "page=<marker>"
+    ],
+)
+def test_a_pages_url_made_from_the_marked_one_is_the_one_the_view_builds(
+    client, login_as, monkeypatch, query
+):
+    from backoffice.admin import base
+
+    login_as("admin")
+    seen = []
+
+    def pager(page, pages, url, more):  # in the request: the view's pager URLs, both ways
+        made = page_urls(raw[0])
+        seen.append(([made(n) for n in range(12)], [raw[0](n) for n in range(12)]))
+        return []
+
+    raw = []
+    monkeypatch.setattr(base, "page_urls", lambda url: raw.append(url) or page_urls(url))
+    monkeypatch.setattr(base, "pager_links", pager)
+    assert client.get(f"/admin/comments/?{query}").status_code == 200
+    ((made, built),) = seen
+    assert made == built
+    assert "page=" not in built[0] and "page=5" in built[5]

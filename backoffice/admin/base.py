@@ -24,7 +24,7 @@ from backoffice.admin.filters import LocalTimeFilterConverter
 from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
 from backoffice.admin.links import history_url
 from backoffice.admin.list_paging import FastListMixin
-from backoffice.admin.pager_links import pager_links
+from backoffice.admin.pager_links import page_urls, pager_links
 from backoffice.admin.rows import ROW_ID, ROW_SLOT, render_rows
 from backoffice.admin.search import search_placeholder
 from backoffice.compat.flask_admin import remember_edited_object
@@ -165,7 +165,7 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
         if "list_row_actions" not in kwargs:
             return super().render(template, **kwargs)
         kwargs["pager_url"], kwargs["return_url"] = self.seek_links(
-            kwargs["pager_url"], kwargs["return_url"], kwargs["page"], kwargs["data"]
+            page_urls(kwargs["pager_url"]), kwargs["return_url"], kwargs["page"], kwargs["data"]
         )
         if not self._light_rows():
             # Editable cells, row actions of other kinds: Flask-Admin's own list draws them.

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 #: The href of a link that goes nowhere (Flask-Admin's, for disabled steps).
 NOWHERE = "javascript:void(0)"
+#: A page number no list reaches: the pager's URLs are made from one built with it.
+MARKER = 987_654_321
 
 
 class PagerLink(NamedTuple):
@@ -58,3 +60,24 @@ def pager_links(
             links.append(PagerLink(str(number + 1), url(number)))
     links += [step(">", page + 1, page + 1 < pages), step("»", pages - 1, high < pages)]
     return links
+
+
+def page_urls(url: Callable[[int], str]) -> Callable[[int], str]:
+    """``url`` (a list's page number -> its URL), with the URL of each page after the first
+    made from one URL built with :data:`MARKER` as its number: building a list's URL costs
+    about 25 µs, and a pager has up to nine. The first page's is built (Flask-Admin writes no
+    number for it); so is every page's if the marker shows anywhere but as the number."""
+    parts: list[tuple[str, str] | None] = []
+
+    def build(number: int) -> str:
+        if number <= 0:
+            return url(number)
+        if not parts:
+            head, found, tail = url(MARKER).partition(f"page={MARKER}")
+            clean = found and str(MARKER) not in head + tail and head.endswith(("?", "&"))
+            parts.append((head, tail) if clean else None)
+        if parts[0] is None:
+            return url(number)
+        return f"{parts[0][0]}page={number}{parts[0][1]}"
+
+    return build
