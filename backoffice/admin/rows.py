@@ -54,7 +54,7 @@ def render_rows(
         if extras is not None:
             parts.append(extras(row, pk))
         parts.append(end)
-        for name, _label in columns:
+        for name, _heading in columns:
             cell = escape(value(context, row, name))
             if name == link_column:
                 cell = Markup(f'<a href="{link_url.replace(ROW_SLOT, pk)}">{cell}</a>')
