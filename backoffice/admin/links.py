@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_admin.contrib.sqla import tools
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.model import BaseModelView
@@ -35,6 +35,20 @@ def row_url(key: str, build: Callable[[], str], row_id: Any) -> str:
     if key not in cache:
         cache[key] = build()
     return cache[key].replace(ROW_ID, str(row_id))
+
+
+def fixed_url(endpoint: str, **args: Any) -> str:
+    """``url_for(endpoint, **args)`` for a URL that depends on nothing of the request but its
+    blueprint (for ``.endpoint``) and the application root: built once per process and root.
+    A page of the comment queue names ten (its tabs, the forms of its buttons), at about
+    25 µs each. Not for URLs that a view's ``get_url`` would change."""
+    if endpoint.startswith("."):
+        endpoint = f"{request.blueprint}{endpoint}"
+    urls: ProcessCache[str] = current_app.extensions.setdefault(
+        "backoffice_fixed_urls", ProcessCache("fixed URLs", 256)
+    )
+    key = (endpoint, tuple(sorted(args.items())), request.script_root)
+    return urls.get(key, lambda: url_for(endpoint, **args))
 
 
 def model_views() -> list[BaseModelView]:
