@@ -102,7 +102,7 @@ def filter_key(view: BaseModelView, column: str, operation: Operation) -> str:
 
 
 def _filter_key(view: BaseModelView, column: str, operation: Operation) -> str:
-    attr, _joins = tools.get_field_with_path(view.model, column)
+    attr = tools.get_field_with_path(view.model, column)[0]
     if attr is None:
         raise LookupError(f"{view.model.__name__} has no column {column!r}")
     target = _base_column(attr)
