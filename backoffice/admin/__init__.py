@@ -12,7 +12,6 @@ from backoffice.admin.comment_rules import CommentRulesView
 from backoffice.admin.comments import CommentView, pending_count
 from backoffice.admin.dashboard import DashboardView
 from backoffice.admin.in_context import init_app as init_in_context
-from backoffice.admin.links import fixed_url
 from backoffice.admin.media import MediaView
 from backoffice.admin.menu import add_badge, cached_menu
 from backoffice.admin.posts import PostView
@@ -60,6 +59,5 @@ def init_app(app: Flask) -> Admin:
     add_badge(admin, "comments", pending_count)
     init_in_context(app, admin)
     app.add_template_global(cached_menu)
-    app.add_template_global(fixed_url)
     app.teardown_appcontext(forget_render_context)
     return admin

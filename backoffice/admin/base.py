@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from backoffice.admin.filters import LocalTimeFilterConverter
 from backoffice.admin.formatting import DETAIL_TYPE_FORMATTERS, LIST_TYPE_FORMATTERS
-from backoffice.admin.links import history_url
+from backoffice.admin.links import fixed_url, history_url
 from backoffice.admin.list_paging import FastListMixin
 from backoffice.admin.pager_links import page_urls, pager_links
 from backoffice.admin.rows import ROW_ID, ROW_SLOT, render_rows
@@ -179,6 +179,7 @@ class GatedModelView(RoleGated, FastListMixin, ModelView):
             row_id_slot=ROW_SLOT,
             render_rows=render_rows,
             pager_links=pager_links,
+            fixed_url=fixed_url,
         )
         return super().render(template, **kwargs)
 
