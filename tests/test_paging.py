@@ -65,7 +65,7 @@ def _walk(client, url: str) -> list[list[int]]:
 
 def _sort_arg(view, column: str) -> int:
     """Flask-Admin's ``sort=`` argument: the column's position in the list."""
-    return [name for name, _label in view.get_list_columns()].index(column)
+    return [name for name, _heading in view.get_list_columns()].index(column)
 
 
 def _sorted_tab(
