@@ -8,7 +8,14 @@ from pathlib import Path
 from flask import Flask
 
 from backoffice.core import caches
-from backoffice.core.caches import CatalogCache, FileCache, ProcessCache, memoized, request_memo
+from backoffice.core.caches import (
+    CatalogCache,
+    FileCache,
+    ProcessCache,
+    app_cache,
+    memoized,
+    request_memo,
+)
 from backoffice.i18n.catalogs import signature
 from backoffice.i18n.lookup import current_locale
 
@@ -124,3 +131,17 @@ def test_no_module_keeps_a_cache_of_its_own():
             if name:
                 found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {name}")
     assert not found, found
+
+
+def test_an_app_cache_is_made_once_per_app(app):
+    made = []
+
+    def make() -> ProcessCache:
+        made.append(1)
+        return ProcessCache("an app's test cache", 4)
+
+    with app.app_context():
+        first = app_cache("backoffice_test_cache", make)
+        assert app_cache("backoffice_test_cache", make) is first
+    assert made == [1]
+    assert app.extensions["backoffice_test_cache"] is first

@@ -20,7 +20,7 @@ from sqlalchemy import inspect
 from backoffice.admin.rows import ROW_ID
 from backoffice.compat.flask_admin import admin_views, view_filters
 from backoffice.compat.flask_babel import lazy_texts
-from backoffice.core.caches import ProcessCache, request_memo
+from backoffice.core.caches import ProcessCache, app_cache, request_memo
 
 #: A filter class, or its operation's English name ("equals", "between").
 Operation = type[BaseFilter] | str
@@ -44,8 +44,8 @@ def fixed_url(endpoint: str, **args: Any) -> str:
     25 µs each. Not for URLs that a view's ``get_url`` would change."""
     if endpoint.startswith("."):
         endpoint = f"{request.blueprint}{endpoint}"
-    urls: ProcessCache[str] = current_app.extensions.setdefault(
-        "backoffice_fixed_urls", ProcessCache("fixed URLs", 256)
+    urls: ProcessCache[str] = app_cache(
+        "backoffice_fixed_urls", lambda: ProcessCache("fixed URLs", 256)
     )
     key = (endpoint, tuple(sorted(args.items())), request.script_root)
     return urls.get(key, lambda: url_for(endpoint, **args))

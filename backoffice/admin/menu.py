@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_admin import Admin
 from flask_admin.helpers import get_current_view
 from flask_babel import format_number
@@ -15,7 +15,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from backoffice.compat.flask_admin import menu_children, menu_view, walk_menu
-from backoffice.core.caches import CatalogCache
+from backoffice.core.caches import CatalogCache, app_cache
 
 #: Flask-Admin's macro library with the menu.
 LAYOUT = "admin/layout.html"
@@ -60,8 +60,8 @@ def cached_menu(context: Context) -> Markup:
     if admin is None:
         return Markup("")
     key = (menu_state(admin, view), request.script_root)
-    cache: CatalogCache[Markup] = current_app.extensions.setdefault(
-        "backoffice_menus", CatalogCache("menus", MENU_CACHE_SIZE)
+    cache: CatalogCache[Markup] = app_cache(
+        "backoffice_menus", lambda: CatalogCache("menus", MENU_CACHE_SIZE)
     )
 
     def render() -> Markup:

@@ -33,10 +33,11 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-from flask import g
+from flask import current_app, g
 
 V = TypeVar("V")
 F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C")
 
 #: Every process-level cache alive, for clear_all(); a cache kept on an app or a view goes
 #: with it.
@@ -144,6 +145,16 @@ class FileCache(Generic[V]):
 
     def clear(self) -> None:
         self._kept.clear()
+
+
+def app_cache(name: str, make: Callable[[], C]) -> C:
+    """The current app's cache ``name``, made with ``make()`` the first time: a cache kept on
+    the app goes with it. (``extensions.setdefault(name, Cache(...))`` would make a cache on
+    every call, only to throw it away.)"""
+    kept = current_app.extensions.get(name)
+    if kept is None:
+        kept = current_app.extensions[name] = make()
+    return kept  # type: ignore[no-any-return]
 
 
 def request_memo(name: str) -> dict[Hashable, Any]:

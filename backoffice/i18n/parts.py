@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from backoffice.core.caches import CatalogCache
+from backoffice.core.caches import CatalogCache, app_cache
 from backoffice.i18n.switch import return_path
 
 PARTS = "page_parts.html"
@@ -25,8 +25,8 @@ RETURN_PATH = Markup("<return-path-here>")
 
 def page_part(name: str, *args: str) -> Markup:
     """The macro ``name`` of ``templates/page_parts.html`` called with ``args``, for this reader."""
-    kept: CatalogCache[Markup] = current_app.extensions.setdefault(
-        "backoffice_page_parts", CatalogCache("page parts", 64)
+    kept: CatalogCache[Markup] = app_cache(
+        "backoffice_page_parts", lambda: CatalogCache("page parts", 64)
     )
 
     def render() -> Markup:

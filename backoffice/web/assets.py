@@ -13,7 +13,7 @@ from flask_assets import Bundle
 from werkzeug.security import safe_join
 
 from backoffice.compat import flask_assets as _assets_compat  # noqa: F401  (the manifest)
-from backoffice.core.caches import ProcessCache, memoized
+from backoffice.core.caches import ProcessCache, app_cache, memoized
 from backoffice.extensions import assets as environment
 
 # Registered once per process: webassets keeps a global registry per Environment.
@@ -161,8 +161,8 @@ def _memo(key: tuple[str, ...], build: Callable[[], Any]) -> Any:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("ASSETS_AUTO_BUILD"):
         return build()
-    urls: ProcessCache[Any] = app.extensions.setdefault(
-        "backoffice_asset_urls", ProcessCache("asset URLs", 256)
+    urls: ProcessCache[Any] = app_cache(
+        "backoffice_asset_urls", lambda: ProcessCache("asset URLs", 256)
     )
     return urls.get((request.script_root if has_request_context() else "", *key), build)
 
