@@ -74,6 +74,7 @@ def test_without_a_count_previous_and_next_match_flask_admins_simple_pager(app, 
         "status=spam&flt0_21=a%40example.org&page=3",
         f"status=all&search={MARKER}&sort=0",  # the marker's digits elsewhere: all built
         f"status=all&search=page%3D{MARKER}",  # and as a search for "page=<marker>"
+        "status=all&search=%3Crow-id%3E&sort=0",  # the rows' placeholder, as a search
     ],
 )
 def test_a_pages_url_made_from_the_marked_one_is_the_one_the_view_builds(
