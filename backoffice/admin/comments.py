@@ -11,7 +11,7 @@ someone else in between is left alone and the moderator is told.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -146,11 +146,19 @@ class CommentView(FullTextSearch, GatedModelView):
     column_export_list = ["post.title", "author_name", "email", "text", "status", "created_at"]
 
     # -- the queue --------------------------------------------------------------------------
-    def _in_tab(self, query: Any) -> Any:
+    def _shown_status(self) -> str | None:
+        """The status the list page shows (its queue tab), None for every comment."""
         tab = current_tab()
         if request.endpoint == f"{self.endpoint}.index_view" and tab != "all":
-            query = query.filter(Comment.status == tab)
-        return query
+            return tab
+        return None
+
+    def _in_tab(self, query: Any) -> Any:
+        status = self._shown_status()
+        return query if status is None else query.filter(Comment.status == status)
+
+    def row_scope(self) -> Hashable | None:
+        return ("status", self._shown_status())
 
     def get_query(self) -> Any:
         # List pages read list_row_select; this query serves the queue tab (bulk actions).

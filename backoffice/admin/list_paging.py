@@ -42,12 +42,19 @@ the queue meanwhile do not push the page down. It applies when the list is sorte
 non-null column of its own table (every sortable column of the big lists); a jump to a page by
 number, a cursor row that was deleted, or any other sort read by offset as before.
 
+**Kept statements** (:meth:`~FastListMixin.row_scope`). A list without search, filters or
+seek cursor, the page most asked for, runs statements that depend only on the view, the
+reader's row rules, the sort and the row window: they are built once per app and used again
+(building them cost more than running them). A view says what its row rules depend on ("all",
+the queue's tab) or None for a reader whose rules are their own (an author), whose lists are
+built on each request.
+
 What the steps found is one :class:`ListPage` per list and request, which the list template
 and the pager read (``list_page`` in the template)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -61,9 +68,10 @@ from sqlalchemy.sql.elements import UnaryExpression
 from backoffice.compat import flask_admin
 from backoffice.compat.flask_admin import ModelViewHooks
 from backoffice.compat.sqlalchemy import loader_options, order_by_clauses, unlabelled
-from backoffice.core.caches import request_memo
+from backoffice.core.caches import ProcessCache, app_cache, request_memo
 from backoffice.core.database import numbered
 from backoffice.core.ids import parse_id
+from backoffice.extensions import db
 
 #: Filtered and searched lists are counted up to this many rows.
 COUNT_CAP = 10_000
@@ -138,6 +146,23 @@ def _seekable(order: list[Any], pk: Any) -> bool:
     column of the list's own table that is never NULL (a row comparison skips NULLs)."""
     key = _sort_expression(order[0]) if len(order) == 2 else None
     return isinstance(key, Column) and key.table is pk.table and not key.nullable
+
+
+def page_window(start: int, size: int, count: int, capped: bool) -> tuple[int, int, bool] | None:
+    """The rows of the page that starts at row ``start``, as (limit, offset, reversed), or
+    None past the last page. Past the middle of a list whose count is exact, the page is read
+    from the other end: (its rows, the rows after it, True)."""
+    if start >= count and not capped:
+        return None
+    if not capped and start > count // 2:
+        take = min(size, count - start)
+        return take, count - start - take, True
+    return size, start, False
+
+
+def with_window(ids: Any, order: list[Any], limit: int, offset: int, reverse: bool) -> Any:
+    """``ids`` (unsorted) sorted by ``order`` (or its reverse) and cut to the window."""
+    return numbered(ids.order_by(*(map(_reversed, order) if reverse else order)), limit, offset)
 
 
 def _seek(
@@ -217,6 +242,14 @@ class FastListMixin(ModelViewHooks):
         :class:`ListRow` records. ``None`` (the default) loads ORM objects."""
         return None
 
+    def row_scope(self) -> Hashable | None:
+        """What the reader's row rules depend on, when the list's statements may be kept and
+        used again: two readers with the same scope see the same rows (``"all"`` when nobody's
+        rules narrow the list, the queue's tab). ``None`` (the default) builds them on every
+        request: a view with rules that depend on the reader (an author's own posts) says
+        None for those readers."""
+        return None
+
     def seek_scope(self) -> Any:
         """The rows a seek cursor may name: the list's rows under the reader's row rules (an
         author's own posts), as ``get_count_query()`` has them. A view whose count query also
@@ -284,6 +317,11 @@ class FastListMixin(ModelViewHooks):
         size = view.page_size if page_size is None else page_size
         start = (page or 0) * size if size else 0
         listing = list_page(view.endpoint)
+        records = self.list_row_select()
+        scope = self.row_scope() if records is not None and size else None
+        if scope is not None and not search and not filters and listing.seek is None:
+            if self._kept_page(listing, scope, records, pk, sort_column, sort_desc, start, size):
+                return listing.count, listing.rows
         # The count query carries the view's row rules (own posts, the queue tab): page its ids.
         base = view.get_count_query()
 
@@ -311,6 +349,52 @@ class FastListMixin(ModelViewHooks):
             if paged is not None:
                 listing.rows = self.read_rows(ids.session, *paged, pk, order)
         return listing.count, listing.rows
+
+    def _kept_page(
+        self,
+        listing: ListPage,
+        scope: Hashable,
+        records: Any,
+        pk: Any,
+        sort_column: Any,
+        sort_desc: bool,
+        start: int,
+        size: int,
+    ) -> bool:
+        """Steps 1 to 3 of a list without search, filters or seek cursor, with statements
+        kept per scope, sort and row window: building them (the view's queries, Flask-Admin's
+        sorting, SQLAlchemy's cache key and subquery columns) cost more than running them.
+        False, with nothing read, when the page lies past the end (the steps say why)."""
+        view: Any = self
+        kept = app_cache("list statements", lambda: ProcessCache("list statements", 512))
+        connection = db.session.connection()  # see _total_rows
+        known = self.exact_count()
+        if known is not None:
+            count, capped = known, False
+        else:
+            counting = kept.get(
+                (view.endpoint, scope, "count"),
+                lambda: self.count_statement(view.get_count_query().with_entities(pk)),
+            )
+            count, capped = self._capped(connection.scalar(counting))
+        window = page_window(start, size, count, capped)
+        if window is None:
+            return False
+
+        def build() -> tuple[Any, bool]:
+            ids, order = self.sorted_ids(
+                (view.get_count_query().with_entities(pk), {}), pk, sort_column, sort_desc
+            )
+            page_ids = with_window(ids.order_by(None).statement, order, *window)
+            return self.rows_statement(records, page_ids, pk, order), _seekable(order, pk)
+
+        statement, seekable = kept.get(
+            (view.endpoint, scope, sort_column, bool(sort_desc), window), build
+        )
+        listing.count, listing.capped, listing.seekable = count, capped, seekable
+        listing.window_end = start + size
+        listing.rows = self.read_records(connection, statement, pk)
+        return True
 
     def count_rows(
         self, base: Any, narrowed: Callable[[int | None], Any], search: str | None, filters: Any
@@ -345,14 +429,12 @@ class FastListMixin(ModelViewHooks):
     ) -> tuple[Any, bool] | None:
         """Step 2 by number, (page ids, reversed), or None past the last page. Past the middle
         of a list whose count is exact, the page is read from the other end."""
-        if size and start >= count and not capped:
+        if not size:
+            return ids.order_by(None).order_by(*order), False
+        window = page_window(start, size, count, capped)
+        if window is None:
             return None
-        if size and not capped and start > count // 2:
-            take = min(size, count - start)
-            reverse_ids = ids.order_by(None).order_by(*map(_reversed, order))
-            return numbered(reverse_ids, take, count - start - take), True
-        page_ids = ids.order_by(None).order_by(*order)
-        return (numbered(page_ids, size, start) if size else page_ids), False
+        return with_window(ids.order_by(None), order, *window), window[2]
 
     def read_rows(
         self, session: Any, page_ids: Any, reverse: bool, pk: Any, order: list[Any]
@@ -361,7 +443,8 @@ class FastListMixin(ModelViewHooks):
         ``order``: as records if the view declares them, else as ORM objects."""
         records = self.list_row_select()
         if records is not None:
-            return self._records(session, records, page_ids, pk, order)
+            statement = self.rows_statement(records, page_ids, pk, order)
+            return self.read_records(session.connection(), statement, pk)
         wanted = [row[0] for row in page_ids]
         if reverse:
             wanted.reverse()
@@ -372,7 +455,7 @@ class FastListMixin(ModelViewHooks):
         return [loaded[key] for key in wanted if key in loaded]
 
     @staticmethod
-    def _records(session: Any, records: Any, page_ids: Any, pk: Any, order: list[Any]) -> list[Any]:
+    def rows_statement(records: Any, page_ids: Any, pk: Any, order: list[Any]) -> Any:
         """The page's rows in one statement: its ids (with their sort keys) as a subquery,
         joined to the columns shown and sorted by those keys, so the page costs one round trip
         to the database instead of two. The join adds no condition to the rows: the ids
@@ -381,8 +464,13 @@ class FastListMixin(ModelViewHooks):
         page = page_ids.add_columns(*keys).subquery("page")
         first = list(page.c)[0]  # the id
         sort = [_directed(page.c[f"key{i}"], clause) for i, clause in enumerate(order)]
-        statement = records.join(page, first == pk).order_by(*sort)
-        result = session.connection().execute(statement)  # see _total_rows
+        return records.join(page, first == pk).order_by(*sort)
+
+    @staticmethod
+    def read_records(connection: Any, statement: Any, pk: Any) -> list[Any]:
+        """The rows of :meth:`rows_statement` as :class:`ListRow` records, in its order, on
+        the session's connection (see _total_rows)."""
+        result = connection.execute(statement)
         read = ListRow.reader(list(result.keys()))
         rows: dict[Any, ListRow] = {}
         for values in result:
@@ -405,11 +493,17 @@ class FastListMixin(ModelViewHooks):
             if known is not None:
                 return known, False
         query = ids()
-        limited = numbered(query.order_by(None), self.count_cap + 1).subquery()
         # On the session's connection, not through the session: a list's reads need none of
         # its ORM steps (objects, autoflush on a GET with nothing to flush), which cost
         # more than running the statement (about 85 µs of 155 for a 20-row read).
-        counted = query.session.connection().scalar(select(func.count()).select_from(limited))
+        return self._capped(query.session.connection().scalar(self.count_statement(query)))
+
+    def count_statement(self, ids: Any) -> Any:
+        """``SELECT count(*)`` of the rows of ``ids``, up to one past the cap."""
+        limited = numbered(ids.order_by(None), self.count_cap + 1).subquery()
+        return select(func.count()).select_from(limited)
+
+    def _capped(self, counted: int) -> tuple[int, bool]:
         if counted > self.count_cap:
             return self.count_cap, True
         return int(counted), False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from flask import abort, render_template, request, url_for
@@ -176,6 +177,10 @@ class PostView(FullTextSearch, GatedModelView):
 
     def list_row_select(self) -> Any:
         return LIST_ROWS
+
+    def row_scope(self) -> Hashable | None:
+        # An author's list is their own posts: built for each request.
+        return "all" if sees_every_post(current_user) else None
 
     def get_list(self, *args: Any, **kwargs: Any) -> Any:
         count, posts = super().get_list(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from flask import abort, flash, redirect, request
@@ -57,6 +58,9 @@ class TagView(GatedModelView):
 
     def list_row_select(self) -> Any:
         return LIST_ROWS
+
+    def row_scope(self) -> Hashable | None:
+        return "all"  # every editor sees every tag
 
     def on_model_change(self, form: Any, model: Tag, is_created: bool) -> None:
         model.title = " ".join((model.title or "").split())

@@ -13,8 +13,9 @@ catalogs or the files, and each one goes stale in exactly one of four ways.
 - **file** (:class:`FileCache`): parsed ``.po`` files; made again when the file's signature
   (mtime, size, inode) changes.
 - **process** (:class:`ProcessCache`, :func:`memoized`): catalog entries by revision stamp,
-  time-zone names, pure look-ups; each is bounded and emptied whole when full, and a
-  :class:`ProcessCache` given ``seconds`` lets its entries expire.
+  time-zone names, the statements of lists without search or filters, pure look-ups; each
+  is bounded and emptied whole when full, and a :class:`ProcessCache` given ``seconds`` lets
+  its entries expire.
 
 A value that depends on a catalog *revision* (the database's catalogs) keeps the revision's
 stamp in its key, in a :class:`ProcessCache`: a new revision brings a new key.
