@@ -534,6 +534,14 @@ def test_kept_statements_list_what_statements_built_each_time_list(
         first, again = _walk(client, url + sort), _walk(client, url + sort)
         assert first == again == built, sort
         assert sum(map(len, built)) > PAGE, "more than one page"
+        # Stepping by next from the first page, and by previous from the last.
+        steps = [(f"{url}{sort}&page_size={PAGE}", "&gt;")]
+        steps.append((f"{steps[0][0]}&page={len(built) - 1}", "&lt;"))
+        for start, link in steps:
+            kept = _step(client, start, link)
+            monkeypatch.setattr(type(view), "row_scope", lambda self: None)
+            assert kept == _step(client, start, link), (sort, link)
+            monkeypatch.undo()
     assert _kept(app) > len(sorts)
 
 

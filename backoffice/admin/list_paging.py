@@ -42,12 +42,12 @@ the queue meanwhile do not push the page down. It applies when the list is sorte
 non-null column of its own table (every sortable column of the big lists); a jump to a page by
 number, a cursor row that was deleted, or any other sort read by offset as before.
 
-**Kept statements** (:meth:`~FastListMixin.row_scope`). A list without search, filters or
-seek cursor, the page most asked for, runs statements that depend only on the view, the
-reader's row rules, the sort and the row window: they are built once per app and used again
-(building them cost more than running them). A view says what its row rules depend on ("all",
-the queue's tab) or None for a reader whose rules are their own (an author), whose lists are
-built on each request.
+**Kept statements** (:meth:`~FastListMixin.row_scope`). A list without search or filters,
+the page most asked for, runs statements that depend only on the view, the reader's row rules,
+the sort and the row window (or the seek cursor's argument, its row id a parameter): they are
+built once per app and used again (building them cost more than running them). A view says
+what its row rules depend on ("all", the queue's tab) or None for a reader whose rules are
+their own (an author), whose lists are built on each request.
 
 What the steps found is one :class:`ListPage` per list and request, which the list template
 and the pager read (``list_page`` in the template)."""
@@ -61,7 +61,7 @@ from typing import Any
 
 from flask_babel import format_number
 from flask_babel import gettext as _
-from sqlalchemy import Column, Select, func, inspect, literal, select, tuple_
+from sqlalchemy import Column, Select, bindparam, func, inspect, select, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -78,6 +78,8 @@ COUNT_CAP = 10_000
 #: The URL arguments of seek paging: the id of the row a page follows (the pager's "next"
 #: link), precedes ("previous") or starts with (the way back to a page).
 SEEK_ARGS = ("after", "before", "from")
+#: The parameter of a seek statement that holds the cursor row's id.
+CURSOR = "cursor_id"
 
 
 @dataclass
@@ -177,10 +179,12 @@ def _seek(
     reads nothing, so a cursor cannot tell where a hidden row sorts.
     """
     sort_key = _sort_expression(order[0])
+    # One named parameter: a kept statement is run again with another cursor (CURSOR).
+    cursor_id = bindparam(CURSOR, key, type_=pk.type)
     # correlate(None): the cursor row is looked up on its own, not taken from the outer row.
-    cursor = scope.with_entities(sort_key).filter(pk == key).order_by(None).statement
+    cursor = scope.with_entities(sort_key).filter(pk == cursor_id).order_by(None).statement
     there = cursor.correlate(None).scalar_subquery()
-    here, place = tuple_(sort_key, pk), tuple_(there, literal(key))
+    here, place = tuple_(sort_key, pk), tuple_(there, cursor_id)
     forward = argument != "before"
     if forward == _is_desc(order[0]):  # the rows wanted sort below the cursor row
         past = here <= place if argument == "from" else here < place
@@ -319,7 +323,7 @@ class FastListMixin(ModelViewHooks):
         listing = list_page(view.endpoint)
         records = self.list_row_select()
         scope = self.row_scope() if records is not None and size else None
-        if scope is not None and not search and not filters and listing.seek is None:
+        if scope is not None and not search and not filters:
             if self._kept_page(listing, scope, records, pk, sort_column, sort_desc, start, size):
                 return listing.count, listing.rows
         # The count query carries the view's row rules (own posts, the queue tab): page its ids.
@@ -361,10 +365,10 @@ class FastListMixin(ModelViewHooks):
         start: int,
         size: int,
     ) -> bool:
-        """Steps 1 to 3 of a list without search, filters or seek cursor, with statements
-        kept per scope, sort and row window: building them (the view's queries, Flask-Admin's
-        sorting, SQLAlchemy's cache key and subquery columns) cost more than running them.
-        False, with nothing read, when the page lies past the end (the steps say why)."""
+        """Steps 1 to 3 of a list without search or filters, with statements kept per scope,
+        sort and row window (or seek cursor argument): building them (the view's queries,
+        Flask-Admin's sorting, SQLAlchemy's cache key and subquery columns) cost more than
+        running them. False, with nothing read, when the page lies past the end."""
         view: Any = self
         kept = app_cache("list statements", lambda: ProcessCache("list statements", 512))
         connection = db.session.connection()  # see _total_rows
@@ -377,22 +381,35 @@ class FastListMixin(ModelViewHooks):
                 lambda: self.count_statement(view.get_count_query().with_entities(pk)),
             )
             count, capped = self._capped(connection.scalar(counting))
-        window = page_window(start, size, count, capped)
-        if window is None:
-            return False
+        listing.count, listing.capped, listing.window_end = count, capped, start + size
+        sorting = (view.endpoint, scope, sort_column, bool(sort_desc))
 
-        def build() -> tuple[Any, bool]:
+        def build(window: tuple[int, int, bool] | None) -> tuple[Any, bool]:
+            """The rows of ``window``, or from the seek cursor (None); and if seekable."""
             ids, order = self.sorted_ids(
                 (view.get_count_query().with_entities(pk), {}), pk, sort_column, sort_desc
             )
-            page_ids = with_window(ids.order_by(None).statement, order, *window)
-            return self.rows_statement(records, page_ids, pk, order), _seekable(order, pk)
+            ids, seekable = ids.order_by(None).statement, _seekable(order, pk)
+            if window is not None:
+                page_ids = with_window(ids, order, *window)
+            elif seekable and listing.seek is not None:
+                page_ids, _reverse = self.seek_ids(ids, order, pk, size, *listing.seek)
+            else:
+                return None, seekable
+            return self.rows_statement(records, page_ids, pk, order), seekable
 
-        statement, seekable = kept.get(
-            (view.endpoint, scope, sort_column, bool(sort_desc), window), build
-        )
-        listing.count, listing.capped, listing.seekable = count, capped, seekable
-        listing.window_end = start + size
+        if listing.seek is not None:
+            argument, key = listing.seek
+            statement, listing.seekable = kept.get((*sorting, size, argument), lambda: build(None))
+            if statement is not None:
+                listing.rows = self.read_records(connection, statement, pk, {CURSOR: key})
+                if listing.rows:
+                    return True
+            # Nothing read: the row it steps from is gone, or nothing follows it; by number.
+        window = page_window(start, size, count, capped)
+        if window is None:
+            return False
+        statement, listing.seekable = kept.get((*sorting, window), lambda: build(window))
         listing.rows = self.read_records(connection, statement, pk)
         return True
 
@@ -467,10 +484,12 @@ class FastListMixin(ModelViewHooks):
         return records.join(page, first == pk).order_by(*sort)
 
     @staticmethod
-    def read_records(connection: Any, statement: Any, pk: Any) -> list[Any]:
+    def read_records(
+        connection: Any, statement: Any, pk: Any, parameters: dict[str, Any] | None = None
+    ) -> list[Any]:
         """The rows of :meth:`rows_statement` as :class:`ListRow` records, in its order, on
         the session's connection (see _total_rows)."""
-        result = connection.execute(statement)
+        result = connection.execute(statement, parameters)
         read = ListRow.reader(list(result.keys()))
         rows: dict[Any, ListRow] = {}
         for values in result:
