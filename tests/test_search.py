@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from backoffice.admin.filters import StatusFilter
 from backoffice.admin.links import filter_key, find_view
-from backoffice.domain import search
+from backoffice.admin.search import FullTextSearch
 from backoffice.domain.search import (
     COMMENTS,
     COMMON,
@@ -20,6 +20,7 @@ from backoffice.domain.search import (
     fts5_query,
     matching,
     probes_cheaply,
+    term_statement_key,
     words,
 )
 from backoffice.extensions import db
@@ -183,15 +184,16 @@ def test_admin_search_finds_the_same_rows_whichever_plan(client, login_as, posts
 
 @pytest.fixture
 def chosen_plans(monkeypatch) -> list[str | None]:
-    """The plans the list asks search.matching for, in order."""
+    """The plans the list chooses for its search, in order (a kept statement of the same plan
+    may then be run instead of one built with search.matching)."""
     chosen: list[str | None] = []
-    real = search.matching
+    real = FullTextSearch.search_plan
 
-    def spy(model, term, dialect, plan=None):
-        chosen.append(plan)
-        return real(model, term, dialect, plan)
+    def spy(view, session, term, matches, dialect):
+        chosen.append(real(view, session, term, matches, dialect))
+        return chosen[-1]
 
-    monkeypatch.setattr(search, "matching", spy)
+    monkeypatch.setattr(FullTextSearch, "search_plan", spy)
     return chosen
 
 
@@ -286,3 +288,68 @@ def test_search_page_statements_do_not_grow_with_the_page_size(client, login_as,
         assert len(titles(html)) == size
         counts.append(len(counted))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("common_from", [1, 1000], ids=["common-term plan", "rare-term plan"])
+def test_kept_search_statements_run_with_each_terms_own_words(
+    app, client, login_as, posts, monkeypatch, common_from
+):
+    """A list's search statements are kept per plan and shape of the words, and run with each
+    term's words: each term lists what a statement built for it lists."""
+    find_view("posts").common_from = common_from
+    login_as("editor")
+    terms = ["flask", "nginx", "pack", "python pack", "FLASK Notes", "café", "ana",
+             "ana@example.org", "ana", "cafe", "a", "wheels sdists", "flask"]  # fmt: skip
+
+    def shown(term: str) -> list[str]:
+        return titles(client.get("/admin/posts/", query_string={"search": term}).text)
+
+    kept = [shown(term) for term in terms]
+    monkeypatch.setattr(type(find_view("posts")), "row_scope", lambda self: None)
+    assert kept == [shown(term) for term in terms]
+    assert kept[terms.index("pack")] == ["Python packaging"]
+    assert kept[terms.index("ana@example.org")] == ["Contact"]
+    statements = app.extensions["list statements"]
+    assert 0 < len(statements) < len(set(terms)) / 2, "one statement per plan and shape"
+
+
+def test_words_are_parameters_of_a_search_statement_never_its_shape():
+    for dialect in ("sqlite", "postgresql"):
+        shape, values = term_statement_key("flask notes", dialect)
+        assert term_statement_key("python pack", dialect)[0] == shape
+        assert term_statement_key("python pack", dialect)[1] != values
+        assert term_statement_key("ana@example.org notes", dialect)[1] != values
+    # PostgreSQL also matches a word with punctuation as a whole: a statement of its own.
+    assert (
+        term_statement_key("ana@example.org", "postgresql")[0]
+        != (term_statement_key("ana", "postgresql")[0])
+    )
+
+
+def test_a_search_steps_through_its_matches_by_next_and_previous(client, login_as, monkeypatch):
+    """Next and previous on a searched list (kept statements, the cursor and the words as
+    parameters) list every match once, as statements built for each page do. The matches of
+    the two words alternate in the list's order, so the other word's rows would show."""
+    words = ("alpha", "beta")
+    db.session.add_all(Post(title=f"Fruit {i:03} {words[i % 2]}", slug=f"f{i}") for i in range(90))
+    db.session.commit()
+    login_as("editor")
+
+    def step(url: str, label: str) -> list[list[str]]:
+        pages = []
+        while url:
+            html = client.get(url).text
+            pages.append(titles(html))
+            found = re.search(rf'<a class="page-link" href="(/[^"]+)"[^>]*>{label}</a>', html)
+            url = found[1].replace("&amp;", "&") if found else None
+        return pages
+
+    for term, first in (("alpha", 0), ("beta", 1)):
+        url = f"/admin/posts/?search={term}&sort=0&page_size=20"
+        forward, backward = step(url, "&gt;"), step(f"{url}&page=2", "&lt;")
+        expected = [f"Fruit {i:03} {term}" for i in range(first, 90, 2)]
+        assert [title for page in forward for title in page] == expected
+        assert [title for page in reversed(backward) for title in page] == expected
+        monkeypatch.setattr(type(find_view("posts")), "row_scope", lambda self: None)
+        assert step(url, "&gt;") == forward
+        monkeypatch.undo()

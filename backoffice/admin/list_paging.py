@@ -42,12 +42,13 @@ the queue meanwhile do not push the page down. It applies when the list is sorte
 non-null column of its own table (every sortable column of the big lists); a jump to a page by
 number, a cursor row that was deleted, or any other sort read by offset as before.
 
-**Kept statements** (:meth:`~FastListMixin.row_scope`). A list without search or filters,
-the page most asked for, runs statements that depend only on the view, the reader's row rules,
-the sort and the row window (or the seek cursor's argument, its row id a parameter): they are
-built once per app and used again (building them cost more than running them). A view says
-what its row rules depend on ("all", the queue's tab) or None for a reader whose rules are
-their own (an author), whose lists are built on each request.
+**Kept statements** (:meth:`~FastListMixin.row_scope`). A list without filters, the page
+most asked for, runs statements that depend only on the view, the reader's row rules, the
+sort, the shape of its search (:meth:`~FastListMixin.kept_search`: its plan and kind of words,
+the words themselves parameters) and the row window (or the seek cursor's argument, its row
+id a parameter): they are built once per app and used again (building them cost more than
+running them). A view says what its row rules depend on ("all", the queue's tab) or None for
+a reader whose rules are their own (an author), whose lists are built on each request.
 
 What the steps found is one :class:`ListPage` per list and request, which the list template
 and the pager read (``list_page`` in the template)."""
@@ -246,6 +247,12 @@ class FastListMixin(ModelViewHooks):
         :class:`ListRow` records. ``None`` (the default) loads ORM objects."""
         return None
 
+    def kept_search(self, session: Any, search: str) -> tuple[Hashable, dict[str, Any]] | None:
+        """For a list searched for ``search``: what its statements look like (two searches
+        with the same key make the same statements) and the values of their parameters, so
+        that the statements may be kept. ``None`` (the default) builds them per request."""
+        return None
+
     def row_scope(self) -> Hashable | None:
         """What the reader's row rules depend on, when the list's statements may be kept and
         used again: two readers with the same scope see the same rows (``"all"`` when nobody's
@@ -323,8 +330,10 @@ class FastListMixin(ModelViewHooks):
         listing = list_page(view.endpoint)
         records = self.list_row_select()
         scope = self.row_scope() if records is not None and size else None
-        if scope is not None and not search and not filters:
-            if self._kept_page(listing, scope, records, pk, sort_column, sort_desc, start, size):
+        if scope is not None and not filters:
+            if self._kept_page(
+                listing, scope, records, pk, (sort_column, sort_desc), search, start, size
+            ):
                 return listing.count, listing.rows
         # The count query carries the view's row rules (own posts, the queue tab): page its ids.
         base = view.get_count_query()
@@ -360,20 +369,33 @@ class FastListMixin(ModelViewHooks):
         scope: Hashable,
         records: Any,
         pk: Any,
-        sort_column: Any,
-        sort_desc: bool,
+        sort: tuple[Any, bool],
+        search: str | None,
         start: int,
         size: int,
     ) -> bool:
-        """Steps 1 to 3 of a list without search or filters, with statements kept per scope,
-        sort and row window (or seek cursor argument): building them (the view's queries,
-        Flask-Admin's sorting, SQLAlchemy's cache key and subquery columns) cost more than
-        running them. False, with nothing read, when the page lies past the end."""
+        """Steps 1 to 3 of a list without filters, with statements kept per scope, sort, the
+        search's shape (:meth:`kept_search`) and row window (or seek cursor argument):
+        building them (the view's queries, Flask-Admin's sorting, SQLAlchemy's cache key and
+        subquery columns) cost more than running them. False, with nothing read, when the
+        page lies past the end or the search cannot be kept."""
         view: Any = self
         kept = app_cache("list statements", lambda: ProcessCache("list statements", 512))
-        connection = db.session.connection()  # see _total_rows
-        known = self.exact_count()
-        if known is not None:
+        session = db.session
+        connection = session.connection()  # see _total_rows
+        listing.window_end = start + size  # before a search plans how to read the page
+        shape, values = None, {}
+        if search:
+            plain = kept.get(
+                (view.endpoint, scope, "no condition"),
+                lambda: view.get_count_query().whereclause is None,
+            )
+            counted = self.search_count(session, search, self.count_cap) if plain else None
+            keyed = self.kept_search(session, search)
+            if counted is None or keyed is None:
+                return False
+            (count, capped), (shape, values) = counted, keyed
+        elif (known := self.exact_count()) is not None:
             count, capped = known, False
         else:
             counting = kept.get(
@@ -381,13 +403,14 @@ class FastListMixin(ModelViewHooks):
                 lambda: self.count_statement(view.get_count_query().with_entities(pk)),
             )
             count, capped = self._capped(connection.scalar(counting))
-        listing.count, listing.capped, listing.window_end = count, capped, start + size
-        sorting = (view.endpoint, scope, sort_column, bool(sort_desc))
+        listing.count, listing.capped = count, capped
+        sorting = (view.endpoint, scope, sort[0], bool(sort[1]), shape)
 
         def build(window: tuple[int, int, bool] | None) -> tuple[Any, bool]:
             """The rows of ``window``, or from the seek cursor (None); and if seekable."""
+            query = view.get_count_query().with_entities(pk)
             ids, order = self.sorted_ids(
-                (view.get_count_query().with_entities(pk), {}), pk, sort_column, sort_desc
+                flask_admin.apply_search(view, query, {}, search), pk, *sort
             )
             ids, seekable = ids.order_by(None).statement, _seekable(order, pk)
             if window is not None:
@@ -402,7 +425,8 @@ class FastListMixin(ModelViewHooks):
             argument, key = listing.seek
             statement, listing.seekable = kept.get((*sorting, size, argument), lambda: build(None))
             if statement is not None:
-                listing.rows = self.read_records(connection, statement, pk, {CURSOR: key})
+                parameters = {**values, CURSOR: key}
+                listing.rows = self.read_records(connection, statement, pk, parameters)
                 if listing.rows:
                     return True
             # Nothing read: the row it steps from is gone, or nothing follows it; by number.
@@ -410,7 +434,7 @@ class FastListMixin(ModelViewHooks):
         if window is None:
             return False
         statement, listing.seekable = kept.get((*sorting, window), lambda: build(window))
-        listing.rows = self.read_records(connection, statement, pk)
+        listing.rows = self.read_records(connection, statement, pk, values)
         return True
 
     def count_rows(

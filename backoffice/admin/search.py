@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from backoffice.admin.list_paging import list_page
@@ -77,6 +78,16 @@ class FullTextSearch:
             if matches >= needed:
                 return search.PROBE
         return search.COMMON
+
+    def kept_search(self, session: Any, term: str) -> tuple[Hashable, dict[str, Any]] | None:
+        """The search's plan and the shape of its words, and the words as parameters (see
+        ``FastListMixin.kept_search``): the statements of one plan and shape differ only in
+        the words."""
+        dialect = session.get_bind(mapper=self.model).dialect.name
+        matches = self.search_matches(session, term, self.match_cap(session))
+        plan = self.search_plan(session, term, matches, dialect)
+        shape, values = search.term_statement_key(term, dialect)
+        return (plan, shape), values
 
     def search_rows(
         self, query: Any, count_query: Any, joins: Any, count_joins: Any, search_term: str

@@ -23,6 +23,7 @@ stemming with one language's rules would mangle the others.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy import (
     DDL,
     ColumnElement,
     Table,
+    bindparam,
     cast,
     column,
     event,
@@ -54,6 +56,8 @@ PG_CONFIG = "simple"
 #: PostgreSQL: the generated column holding each row's words (not part of the models: the
 #: database computes it, and SQLite has no such type).
 PG_COLUMN = "search_document"
+#: The name of the parameters that hold a term's words in a search's statements.
+TERM_PARAMETER = "search_term"
 
 
 #: How a list finds the rows matching a term (chosen per request by the admin's search box).
@@ -206,10 +210,21 @@ def tsquery_operand(word: str, prefix: bool) -> str:
     return quoted + (":*" if prefix else "")
 
 
-def _inline(text_value: str) -> ColumnElement[Any]:
+def _inline(name: str, text_value: str) -> ColumnElement[Any]:
     # literal_execute: SQLAlchemy quotes the value into the statement when it runs (and keeps
-    # caching the statement's shape).
-    return literal(text_value, literal_execute=True)
+    # caching the statement's shape). Named, so that a kept statement runs with other words.
+    return bindparam(name, text_value, literal_execute=True)
+
+
+def _pg_operands(parts: list[str]) -> list[tuple[str, str | None]]:
+    """Each word's tsquery operand, and its whole-lexeme operand if the word has punctuation
+    (see :func:`_pg_tsquery`)."""
+    operands = []
+    for i, word in enumerate(part.replace("@", " ") for part in parts):  # as document_sql()
+        last = i == len(parts) - 1
+        whole = None if word.isalnum() else tsquery_operand(word.lower(), last)
+        operands.append((tsquery_operand(word, last), whole))
+    return operands
 
 
 def _pg_tsquery(parts: list[str]) -> ColumnElement[Any]:
@@ -224,14 +239,31 @@ def _pg_tsquery(parts: list[str]) -> ColumnElement[Any]:
     know whether the word is common, and then reads a whole index instead of a few rows.
     """
     terms: list[ColumnElement[Any]] = []
-    for i, word in enumerate(part.replace("@", " ") for part in parts):  # as document_sql()
-        last = i == len(parts) - 1
-        term = func.to_tsquery(_pg_config(), _inline(tsquery_operand(word, last)))
-        if not word.isalnum():
-            whole = cast(_inline(tsquery_operand(word.lower(), last)), TSQUERY)
-            term = term.op("||")(whole)
+    for i, (operand, whole) in enumerate(_pg_operands(parts)):
+        term = func.to_tsquery(_pg_config(), _inline(f"{TERM_PARAMETER}_{i}", operand))
+        if whole is not None:
+            lexeme = cast(_inline(f"{TERM_PARAMETER}_{i}_whole", whole), TSQUERY)
+            term = term.op("||")(lexeme)
         terms.append(term)
     return reduce(lambda left, right: left.op("&&")(right), terms)
+
+
+def term_statement_key(term: str | None, dialect: str) -> tuple[Hashable, dict[str, str]]:
+    """What the statements of :func:`matching` for ``term`` look like, and the values of their
+    parameters: two terms with the same key make the same statements, which run with each
+    term's values (so a statement built for one term may be kept and run for another)."""
+    parts = words(term)
+    if not parts:
+        return ("no words",), {}
+    if dialect == "sqlite":
+        return ("sqlite",), {TERM_PARAMETER: fts5_query(parts)}
+    operands = _pg_operands(parts)
+    values: dict[str, str] = {}
+    for i, (operand, whole) in enumerate(operands):
+        values[f"{TERM_PARAMETER}_{i}"] = operand
+        if whole is not None:
+            values[f"{TERM_PARAMETER}_{i}_whole"] = whole
+    return (dialect, tuple(whole is None for _operand, whole in operands)), values
 
 
 def matching(
@@ -262,7 +294,7 @@ def matching(
     if dialect == "sqlite":
         if plan == PROBE and probes_cheaply(spec, term):
             fts = table(spec.fts_table, column("rowid"))
-            match = literal_column(spec.fts_table).op("MATCH")(fts5_query(parts))
+            match = literal_column(spec.fts_table).op("MATCH")(_fts5_match(parts))
             lookup = select(literal(1)).select_from(fts).where(match, fts.c.rowid == source.c.id)
             return lookup.exists()
         key = (source.c.id + 0) if plan in (COMMON, PROBE) else source.c.id
@@ -305,4 +337,9 @@ def match_count(session: Any, model: Any, term: str | None, cap: int) -> int | N
 def _fts_match(spec: FullText, parts: list[str]) -> Any:
     """``SELECT rowid FROM <fts> WHERE <fts> MATCH <the words>``."""
     fts = table(spec.fts_table, column("rowid"))
-    return select(fts.c.rowid).where(literal_column(spec.fts_table).op("MATCH")(fts5_query(parts)))
+    match = literal_column(spec.fts_table).op("MATCH")(_fts5_match(parts))
+    return select(fts.c.rowid).where(match)
+
+
+def _fts5_match(parts: list[str]) -> ColumnElement[Any]:
+    return bindparam(TERM_PARAMETER, fts5_query(parts))
