@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
+from helpers.pages import statements_built_each_request
 from sqlalchemy import delete, func, select
 
 from backoffice.admin.filters import PostFilter
@@ -492,19 +493,10 @@ def test_the_shared_delete_form_deletes_the_row_of_its_button(client, login_as, 
     assert db.session.get(Post, victim) is None
 
 
-# -- statements kept for lists without search or filters --------------------------------------
+# -- statements kept for lists without filters ----------------------------------------------
 def _kept(app) -> int:
     """How many list statements the app keeps."""
     return len(app.extensions.get("list statements") or ())
-
-
-def _pages_built_each_time(client, monkeypatch, view_name: str, url: str) -> list[list[int]]:
-    """Every page of ``url`` with the view building its statements on every request."""
-    monkeypatch.setattr(type(find_view(view_name)), "row_scope", lambda self: None)
-    try:
-        return _walk(client, url)
-    finally:
-        monkeypatch.undo()
 
 
 LIST_URLS = [
@@ -517,7 +509,7 @@ LIST_URLS = [
 
 @pytest.mark.parametrize(("view_name", "url", "role"), LIST_URLS)
 def test_kept_statements_list_what_statements_built_each_time_list(
-    app, client, login_as, many_comments, long_posts, used_tags, monkeypatch, view_name, url, role
+    app, client, login_as, many_comments, long_posts, used_tags, view_name, url, role
 ):
     """Every sort, both directions, every page (the back half read from the other end): the
     same rows, whether the statements were kept from an earlier request or built anew."""
@@ -530,7 +522,8 @@ def test_kept_statements_list_what_statements_built_each_time_list(
         for desc in (0, 1)
     ]
     for sort in sorts:
-        built = _pages_built_each_time(client, monkeypatch, view_name, url + sort)
+        with statements_built_each_request(view_name):
+            built = _walk(client, url + sort)
         first, again = _walk(client, url + sort), _walk(client, url + sort)
         assert first == again == built, sort
         assert sum(map(len, built)) > PAGE, "more than one page"
@@ -539,9 +532,8 @@ def test_kept_statements_list_what_statements_built_each_time_list(
         steps.append((f"{steps[0][0]}&page={len(built) - 1}", "&lt;"))
         for start, link in steps:
             kept = _step(client, start, link)
-            monkeypatch.setattr(type(view), "row_scope", lambda self: None)
-            assert kept == _step(client, start, link), (sort, link)
-            monkeypatch.undo()
+            with statements_built_each_request(view_name):
+                assert kept == _step(client, start, link), (sort, link)
     assert _kept(app) > len(sorts)
 
 

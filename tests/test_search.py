@@ -6,6 +6,7 @@ import re
 
 import pytest
 from helpers.app import IS_SQLITE
+from helpers.pages import statements_built_each_request
 from sqlalchemy import select
 
 from backoffice.admin.filters import StatusFilter
@@ -292,7 +293,7 @@ def test_search_page_statements_do_not_grow_with_the_page_size(client, login_as,
 
 @pytest.mark.parametrize("common_from", [1, 1000], ids=["common-term plan", "rare-term plan"])
 def test_kept_search_statements_run_with_each_terms_own_words(
-    app, client, login_as, posts, monkeypatch, common_from
+    app, client, login_as, posts, common_from
 ):
     """A list's search statements are kept per plan and shape of the words, and run with each
     term's words: each term lists what a statement built for it lists."""
@@ -305,8 +306,8 @@ def test_kept_search_statements_run_with_each_terms_own_words(
         return titles(client.get("/admin/posts/", query_string={"search": term}).text)
 
     kept = [shown(term) for term in terms]
-    monkeypatch.setattr(type(find_view("posts")), "row_scope", lambda self: None)
-    assert kept == [shown(term) for term in terms]
+    with statements_built_each_request("posts"):
+        assert kept == [shown(term) for term in terms]
     if common_from > len(posts):  # every match counted: each term's own count
         for term in terms:
             html = client.get("/admin/posts/", query_string={"search": term}).text
@@ -330,7 +331,7 @@ def test_words_are_parameters_of_a_search_statement_never_its_shape():
     )
 
 
-def test_a_search_steps_through_its_matches_by_next_and_previous(client, login_as, monkeypatch):
+def test_a_search_steps_through_its_matches_by_next_and_previous(client, login_as):
     """Next and previous on a searched list (kept statements, the cursor and the words as
     parameters) list every match once, as statements built for each page do. The matches of
     the two words alternate in the list's order, so the other word's rows would show."""
@@ -354,6 +355,5 @@ def test_a_search_steps_through_its_matches_by_next_and_previous(client, login_a
         expected = [f"Fruit {i:03} {term}" for i in range(first, 90, 2)]
         assert [title for page in forward for title in page] == expected
         assert [title for page in reversed(backward) for title in page] == expected
-        monkeypatch.setattr(type(find_view("posts")), "row_scope", lambda self: None)
-        assert step(url, "&gt;") == forward
-        monkeypatch.undo()
+        with statements_built_each_request("posts"):
+            assert step(url, "&gt;") == forward

@@ -391,8 +391,8 @@ class FastListMixin(ModelViewHooks):
                 lambda: view.get_count_query().whereclause is None,
             )
             counted = self.search_count(session, search, self.count_cap) if plain else None
-            keyed = self.kept_search(session, search)
-            if counted is None or keyed is None:
+            keyed = self.kept_search(session, search) if counted is not None else None
+            if counted is None or keyed is None:  # built per request, by the steps below
                 return False
             (count, capped), (shape, values) = counted, keyed
         elif (known := self.exact_count()) is not None:

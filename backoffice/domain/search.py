@@ -211,7 +211,7 @@ def tsquery_operand(word: str, prefix: bool) -> str:
     return quoted + (":*" if prefix else "")
 
 
-def _inline(name: str, text_value: str) -> ColumnElement[Any]:
+def _quoted_when_run(name: str, text_value: str) -> ColumnElement[Any]:
     # literal_execute: SQLAlchemy quotes the value into the statement when it runs (and keeps
     # caching the statement's shape). Named, so that a kept statement runs with other words.
     return bindparam(name, text_value, literal_execute=True)
@@ -241,9 +241,9 @@ def _pg_tsquery(parts: list[str]) -> ColumnElement[Any]:
     """
     terms: list[ColumnElement[Any]] = []
     for i, (operand, whole) in enumerate(_pg_operands(parts)):
-        term = func.to_tsquery(_pg_config(), _inline(f"{TERM_PARAMETER}_{i}", operand))
+        term = func.to_tsquery(_pg_config(), _quoted_when_run(f"{TERM_PARAMETER}_{i}", operand))
         if whole is not None:
-            lexeme = cast(_inline(f"{TERM_PARAMETER}_{i}_whole", whole), TSQUERY)
+            lexeme = cast(_quoted_when_run(f"{TERM_PARAMETER}_{i}_whole", whole), TSQUERY)
             term = term.op("||")(lexeme)
         terms.append(term)
     return reduce(lambda left, right: left.op("&&")(right), terms)

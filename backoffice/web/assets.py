@@ -97,14 +97,14 @@ list_js = Bundle(
     Bundle("js/moderation-keys.js", filters="jsmin"),
     output="gen/list.%(version)s.js",
 )
-for _name, _bundle in {
+for bundle_name, registered in {
     "admin_css": admin_css,
     "admin_js": admin_js,
     "picker_css": picker_css,
     "form_js": form_js,
     "list_js": list_js,
 }.items():
-    environment.register(_name, _bundle)
+    environment.register(bundle_name, registered)
 
 # The post editor, only on the post form. CKEditor ships minified (and jsmin breaks it,
 # cssmin breaks its calc()): its files are concatenated as they are; only ours are minified.
@@ -154,7 +154,7 @@ def _admin_static_version(folder: str, filename: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
 
 
-def _memo(key: tuple[str, ...], build: Callable[[], Any]) -> Any:
+def _url_memo(key: tuple[str, ...], build: Callable[[], Any]) -> Any:
     """``build()`` once per process and application root when bundles are not rebuilt on the
     fly (production): a page names about fifteen asset URLs, and each costs a ``url_for``
     or a bundle lookup that gives the same answer until the next deploy restarts us."""
@@ -169,7 +169,7 @@ def _memo(key: tuple[str, ...], build: Callable[[], Any]) -> Any:
 
 def bundle_urls(name: str) -> list[str]:
     """The URLs of the registered bundle ``name`` (one file unless ``ASSETS_DEBUG``)."""
-    return _memo(("bundle", name), lambda: environment[name].urls())
+    return _url_memo(("bundle", name), lambda: environment[name].urls())
 
 
 def bundle_files(name: str) -> list[str]:
@@ -200,7 +200,7 @@ def admin_static_url(endpoint: str, filename: str, **_hand_versions: str) -> str
         version = _admin_static_version(folder, filename)
         return url_for(f"{endpoint}.static", filename=filename, v=version)
 
-    return _memo(("admin", endpoint, filename), build)
+    return _url_memo(("admin", endpoint, filename), build)
 
 
 def admin_asset(filename: str, **_hand_versions: str) -> str:

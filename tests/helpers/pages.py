@@ -11,13 +11,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from flask import Flask, url_for
 from flask_admin.model import BaseModelView
 from sqlalchemy import select
 
+from backoffice.admin.links import find_view
 from backoffice.compat.flask_admin import admin_views, default_endpoint
 from backoffice.domain.accounts import create_user
 from backoffice.extensions import db
@@ -135,3 +138,13 @@ def admin_and_workbench_pages(app: Flask) -> list[tuple[str, str]]:
     (the same pages as tests/test_i18n_pages.py renders)."""
     with app.test_request_context():
         return admin_pages(app) + workbench_pages("de")
+
+
+@contextmanager
+def statements_built_each_request(view_name: str) -> Iterator[None]:
+    """Within it, the list of the view ``view_name`` builds its statements on every request,
+    as before they were kept (``FastListMixin.row_scope``): what kept statements list is
+    compared with this."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(find_view(view_name)), "row_scope", lambda self: None)
+        yield
