@@ -373,3 +373,24 @@ def test_a_models_table_is_reached_through_table_of():
         if isinstance(node, ast.Attribute) and node.attr in ("__table__", "__mapper__")
     ]
     assert not reached, "declarative internals outside the models:\n" + "\n".join(reached)
+
+
+def test_our_templates_reach_no_private_name_of_flask_admin():
+    """Flask-Admin hands its own templates ``_gettext`` and ``_ngettext``; ours use the public
+    ``admin_gettext`` (``flask_admin.babel.gettext``) instead, so a template of ours works
+    wherever it is rendered."""
+    from pathlib import Path
+
+    from jinja2 import Environment
+
+    root = Path(__file__).resolve().parents[1]
+    library = _library_private_names()
+    lexer = Environment(extensions=["jinja2.ext.i18n"])
+    reached = [
+        f"{path.relative_to(root)}:{line} uses {value}"
+        for path in sorted((root / "templates").rglob("*.html"))
+        for line, kind, value in lexer.lex(path.read_text())
+        if kind == "name" and value in library
+    ]
+    assert "_gettext" in library  # it sees them
+    assert not reached, "Flask-Admin's private names in our templates:\n" + "\n".join(reached)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_admin import Admin
+from flask_admin.babel import gettext as admin_gettext
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
@@ -59,5 +60,8 @@ def init_app(app: Flask) -> Admin:
     add_badge(admin, "comments", pending_count)
     init_in_context(app, admin)
     app.add_template_global(cached_menu)
+    # Flask-Admin's own texts (its catalog) in our templates, by a public name: its templates
+    # get them as ``_gettext``, a name it passes to its renders only.
+    app.add_template_global(admin_gettext, "admin_gettext")
     app.teardown_appcontext(forget_render_context)
     return admin
