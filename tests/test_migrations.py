@@ -106,14 +106,14 @@ def test_0004_indexes_existing_rows_and_matches_create_all(tmp_path):
 
 @pytest.mark.sqlite_only("compares a migrated and a created SQLite file")
 def test_the_migrated_counting_triggers_are_the_ones_the_models_create(tmp_path):
-    """Migrations 0005 (per status and month) and 0011 (per author) write their trigger SQL
-    out: a change to backoffice.models.counts that is not followed by a migration shows
-    here."""
+    """Migrations 0005 (per status and month), 0011 (per author) and 0012 (per tag) write
+    their trigger SQL out: a change to backoffice.models.counts that is not followed by a
+    migration shows here."""
     migrated = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
     with migrated.app_context():
         upgrade()
         from_migration = _sqlite_schema(COUNTING_TRIGGERS)
         db.session.remove()
         db.engine.dispose()
-    assert len(from_migration) == 9  # insert, delete, update: posts, comments, authors
+    assert len(from_migration) == 12  # insert, delete, update: posts, comments, authors, tags
     assert _created_schema(tmp_path, COUNTING_TRIGGERS) == from_migration

@@ -90,7 +90,9 @@ def seed_command(posts: int, comments: int, tags: int, reminders: int, seed: int
         with click.progressbar(length=total, label="Seeding", show_pos=True) as bar:
             loader.run(posts, comments, reminders, author_ids, tag_ids, bar)
         conn.commit()
-    bulk.vacuum_analyze(db.engine, ["posts", "post_tags", "comments", "reminders", "row_counts"])
+    bulk.vacuum_analyze(
+        db.engine, ["posts", "post_tags", "comments", "reminders", "row_counts", "tag_counts"]
+    )
     click.echo(f"Seeded {posts} posts, {comments} comments and {reminders} reminders.")
 
 

@@ -7,8 +7,9 @@ Triggers on ``posts`` and ``comments`` keep, per table,
 - ``<table>.status.<status>``: rows in each status, and
 - ``<table>.month.<YYYY-MM>``: rows created in each calendar month (UTC);
 
-and, in a table of their own, ``author_counts(email, status, n)``: each comment author's
-comments per status, by e-mail (the queue shows them beside every comment).
+and, in tables of their own, ``author_counts(email, status, n)``: each comment author's
+comments per status, by e-mail (the queue shows them beside every comment); and
+``tag_counts(tag_id, n)``: the posts of each tag (the tag list's usage column and its sort).
 
 Because the database maintains them (SQLite row triggers; PostgreSQL statement triggers over
 the transition tables), fired by ORM writes, bulk ``UPDATE``/``DELETE``, cascades and raw SQL
@@ -18,7 +19,8 @@ application-side cache can, and they commit or roll back with the change they co
 fixtures do.
 
 The triggers are attached to the metadata (so ``db.create_all()`` builds them, as the SQLite
-tests do) and created by migration 0005 (which also fills the counters from existing rows).
+tests do) and created by migrations 0005, 0011 and 0012 (which also fill the counters from
+existing rows).
 """
 
 from __future__ import annotations
@@ -27,7 +29,18 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import BigInteger, Column, String, Table, bindparam, event, or_, select, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    bindparam,
+    event,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 
@@ -50,8 +63,16 @@ author_counts = Table(
     Column("status", String(16), primary_key=True),
     Column("n", BigInteger, nullable=False),
 )
+#: Posts per tag: rows of ``post_tags`` per tag (a tag no post uses may have no row). Goes with
+#: its tag; the counting triggers leave a deleted tag's count alone (see _apply_tags).
+tag_counts = Table(
+    "tag_counts",
+    db.metadata,
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Column("n", BigInteger, nullable=False),
+)
 #: The tables the triggers write: emptied after the rows they count (test fixtures).
-COUNTER_TABLES: tuple[str, ...] = ("row_counts", "author_counts")
+COUNTER_TABLES: tuple[str, ...] = ("row_counts", "author_counts", "tag_counts")
 
 
 def _sqlite_triggers(table: str) -> list[str]:
@@ -98,6 +119,21 @@ def _sqlite_author_triggers() -> list[str]:
     ]
 
 
+def _sqlite_tag_triggers() -> list[str]:
+    """The tag counters' triggers on post_tags (named ``row_counts_tags_…``)."""
+    add = (
+        "INSERT INTO tag_counts (tag_id, n) VALUES (NEW.tag_id, 1) "
+        "ON CONFLICT (tag_id) DO UPDATE SET n = n + 1; "
+    )
+    remove = "UPDATE tag_counts SET n = n - 1 WHERE tag_id = OLD.tag_id; "
+    return [
+        f"CREATE TRIGGER row_counts_tags_insert AFTER INSERT ON post_tags BEGIN {add}END",
+        f"CREATE TRIGGER row_counts_tags_delete AFTER DELETE ON post_tags BEGIN {remove}END",
+        "CREATE TRIGGER row_counts_tags_update AFTER UPDATE OF tag_id ON post_tags "
+        f"WHEN OLD.tag_id IS NOT NEW.tag_id BEGIN {remove}{add}END",
+    ]
+
+
 def _author_rows(rows: str, sign: str) -> str:
     return f"SELECT email, status, {sign}1 AS d FROM {rows} WHERE email IS NOT NULL"
 
@@ -110,6 +146,33 @@ def _apply_authors(changes: str) -> str:
         "ORDER BY email, status "
         "ON CONFLICT (email, status) DO UPDATE SET n = author_counts.n + EXCLUDED.n;"
     )
+
+
+def _tag_rows(rows: str, sign: str) -> str:
+    return f"SELECT tag_id, {sign}1 AS d FROM {rows}"
+
+
+def _apply_tags(changes: str) -> str:
+    # A tag deleted in this transaction (its links go by cascade) keeps no count: inserting one
+    # would break the foreign key. In key order, like _apply.
+    return (
+        f"INSERT INTO tag_counts (tag_id, n) SELECT tag_id, sum(d) FROM ({changes}) AS k "
+        "WHERE EXISTS (SELECT 1 FROM tags WHERE tags.id = k.tag_id) "
+        "GROUP BY tag_id HAVING sum(d) <> 0 ORDER BY tag_id "
+        "ON CONFLICT (tag_id) DO UPDATE SET n = tag_counts.n + EXCLUDED.n;"
+    )
+
+
+def _postgresql_tag_triggers() -> list[str]:
+    return [
+        "CREATE TRIGGER row_counts_tags_insert AFTER INSERT ON post_tags "
+        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tag_counts_track()",
+        "CREATE TRIGGER row_counts_tags_delete AFTER DELETE ON post_tags "
+        "REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tag_counts_track()",
+        "CREATE TRIGGER row_counts_tags_update AFTER UPDATE ON post_tags "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION tag_counts_track()",
+    ]
 
 
 def _postgresql_author_triggers() -> list[str]:
@@ -173,6 +236,8 @@ END $$
 POSTGRESQL_FUNCTION = _track_function("row_counts_track", _apply, _keys)
 #: The author counters per statement, the same way.
 POSTGRESQL_AUTHORS_FUNCTION = _track_function("author_counts_track", _apply_authors, _author_rows)
+#: And the tag counters.
+POSTGRESQL_TAGS_FUNCTION = _track_function("tag_counts_track", _apply_tags, _tag_rows)
 
 
 def _postgresql_triggers(table: str) -> list[str]:
@@ -191,15 +256,19 @@ def _postgresql_triggers(table: str) -> list[str]:
 def trigger_statements(dialect: str) -> list[str]:
     """The DDL that creates the counting triggers on ``dialect`` (sqlite or postgresql)."""
     if dialect == "sqlite":
-        return [ddl for table in COUNTED_TABLES for ddl in _sqlite_triggers(table)] + (
-            _sqlite_author_triggers()
-        )
+        return [
+            *(ddl for table in COUNTED_TABLES for ddl in _sqlite_triggers(table)),
+            *_sqlite_author_triggers(),
+            *_sqlite_tag_triggers(),
+        ]
     if dialect == "postgresql":
         return [
             POSTGRESQL_FUNCTION,
             *(ddl for table in COUNTED_TABLES for ddl in _postgresql_triggers(table)),
             POSTGRESQL_AUTHORS_FUNCTION,
             *_postgresql_author_triggers(),
+            POSTGRESQL_TAGS_FUNCTION,
+            *_postgresql_tag_triggers(),
         ]
     raise NotImplementedError(f"no row-count triggers for the {dialect} dialect")
 
@@ -208,13 +277,18 @@ def drop_trigger_statements(dialect: str) -> list[str]:
     """The DDL that removes the counting triggers (and PostgreSQL's trigger function)."""
     triggers = [
         (f"row_counts_{name}_{kind}", table)
-        for name, table in (*((t, t) for t in COUNTED_TABLES), ("authors", "comments"))
+        for name, table in (
+            *((t, t) for t in COUNTED_TABLES),
+            ("authors", "comments"),
+            ("tags", "post_tags"),
+        )
         for kind in ("insert", "delete", "update")
     ]
     if dialect == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in triggers] + [
             "DROP FUNCTION IF EXISTS row_counts_track()",
             "DROP FUNCTION IF EXISTS author_counts_track()",
+            "DROP FUNCTION IF EXISTS tag_counts_track()",
         ]
     return [f"DROP TRIGGER IF EXISTS {name}" for name, _table in triggers]
 
@@ -244,7 +318,7 @@ def rebuild_statements(dialect: str) -> list[str]:
                 f"INSERT INTO row_counts (name, n) SELECT '{table}.{kind}.' || {expression}, "
                 f"count(*) FROM {table} GROUP BY {expression}"
             )
-    return [*statements, *AUTHOR_REBUILD]
+    return [*statements, *AUTHOR_REBUILD, *TAG_REBUILD]
 
 
 #: SQL that recomputes the author counters (every dialect).
@@ -252,6 +326,12 @@ AUTHOR_REBUILD = (
     "DELETE FROM author_counts",
     "INSERT INTO author_counts (email, status, n) SELECT email, status, count(*) FROM comments "
     "WHERE email IS NOT NULL GROUP BY email, status",
+)
+
+#: SQL that recomputes the tag counters (every dialect).
+TAG_REBUILD = (
+    "DELETE FROM tag_counts",
+    "INSERT INTO tag_counts (tag_id, n) SELECT tag_id, count(*) FROM post_tags GROUP BY tag_id",
 )
 
 
