@@ -70,6 +70,8 @@ PAGES: tuple[Page, ...] = (
          "/admin/post/?search={rare}", LIST, "/posts"),
     Page("tag list with usage counts", "≤ 15 ms", "/admin/tags/", ROW, "/admin/tag/", ROW,
          "/comments"),
+    Page("tag list by usage, most used first", "≤ 15 ms", "/admin/tags/?sort=1&desc=1", ROW,
+         None, ROW, "/comments"),
     Page("dashboard", "≤ 15 ms", "/admin/", 'data-testid="dashboard"', None, ROW, "/comments"),
 )  # fmt: skip
 
