@@ -1,16 +1,29 @@
-"""Database settings: read-only requests on PostgreSQL run without a transaction."""
+"""Database settings: SQLite's pragmas on every connection; read-only requests on PostgreSQL
+run without a transaction."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 
 from backoffice.extensions import db
 from backoffice.models import Tag
 
-pytestmark = pytest.mark.postgresql_only("PostgreSQL only: SQLite keeps transactions")
+POSTGRESQL_ONLY = pytest.mark.postgresql_only("PostgreSQL only: SQLite keeps transactions")
+
+
+@pytest.mark.sqlite_only("SQLite's own settings")
+def test_every_sqlite_connection_enforces_foreign_keys_and_keeps_an_8_mib_page_cache(app, tmp_path):
+    other = create_engine(f"sqlite:///{tmp_path / 'other.db'}")  # any engine, any connection
+    try:
+        for engine in (db.engine, other):
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -8192
+    finally:
+        other.dispose()
 
 
 @contextmanager
@@ -34,6 +47,7 @@ def _fresh_session() -> None:
     db.session.close()
 
 
+@POSTGRESQL_ONLY
 def test_a_get_request_reads_in_autocommit_mode(client, login_as):
     login_as("editor")
     _fresh_session()
@@ -42,6 +56,7 @@ def test_a_get_request_reads_in_autocommit_mode(client, login_as):
     assert seen and all(seen)
 
 
+@POSTGRESQL_ONLY
 def test_a_post_request_keeps_its_transaction(client, login_as, csrf):
     login_as("editor")
     token = csrf()

@@ -24,7 +24,8 @@ def table_of(model: Any) -> Table:
 
 def init_app(app: Flask) -> None:
     """Make SQLite enforce foreign keys (ON DELETE CASCADE / SET NULL), like PostgreSQL, and
-    let PostgreSQL answer read-only requests without a transaction."""
+    keep a larger page cache; let PostgreSQL answer read-only requests without a
+    transaction."""
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
     if not event.contains(Engine, "engine_connect", _read_without_transaction):
@@ -47,10 +48,18 @@ def _read_without_transaction(connection: Connection) -> None:
         connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
+#: SQLite's page cache per connection, in KiB (SQLite's default is 2,000). A list page reads
+#: a few hundred pages of the indexes it walks and the rows it shows; with the default, other
+#: requests' pages pushed them out, and each one came back through a system call (side by
+#: side: searches 8-15 % and page 2,000 11-15 % faster, see bench/README.md).
+SQLITE_CACHE_KIB = 8192
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")  # negative: KiB, not pages
         cursor.close()
 
 
