@@ -50,8 +50,8 @@ def _read_without_transaction(connection: Connection) -> None:
 
 #: SQLite's page cache per connection, in KiB (SQLite's default is 2,000). A list page reads
 #: a few hundred pages of the indexes it walks and the rows it shows; with the default, other
-#: requests' pages pushed them out, and each one came back through a system call (side by
-#: side: searches 8-15 % and page 2,000 11-15 % faster, see bench/README.md).
+#: requests' pages pushed them out, and each one came back through a system call (the rare
+#: word's search and page 2,000 about a tenth faster with 8 MiB; see bench/README.md).
 SQLITE_CACHE_KIB = 8192
 
 
