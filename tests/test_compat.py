@@ -394,3 +394,18 @@ def test_our_templates_reach_no_private_name_of_flask_admin():
     ]
     assert "_gettext" in library  # it sees them
     assert not reached, "Flask-Admin's private names in our templates:\n" + "\n".join(reached)
+
+
+def test_unproxied_gives_the_object_behind_a_context_proxy(app, make_user):
+    from flask import current_app
+    from flask_login import current_user, login_user
+
+    from backoffice.compat.werkzeug import unproxied
+
+    user = make_user("proxied", "editor")
+    with app.test_request_context("/"):
+        login_user(user)
+        assert type(current_user) is not type(user)  # a proxy
+        assert unproxied(current_user) is user
+        assert unproxied(current_app) is app
+        assert unproxied(user) is user  # anything else as it is

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from backoffice.admin.base import GatedView
 from backoffice.admin.formatting import format_stored_datetime
 from backoffice.admin.translation_forms import history_rows, plural_labels
+from backoffice.compat.werkzeug import unproxied
 from backoffice.core.caches import ProcessCache
 from backoffice.i18n import catalogs
 from backoffice.i18n import in_context as marks
@@ -146,7 +147,7 @@ def entry_data(lang: str, entry: store.Entry) -> dict[str, Any]:
 
 def in_context_toggle() -> Markup:
     """The navbar's switch, for users who may edit the page language's catalog."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = unproxied(current_user)
     if not can(user, "translations"):  # most users: a role check, nothing more
         return Markup("")
     on = bool(session.get(marks.SESSION_KEY))

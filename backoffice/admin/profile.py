@@ -16,6 +16,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from backoffice.admin.base import GatedView
 from backoffice.admin.role_labels import role_description, role_label
+from backoffice.compat.werkzeug import unproxied
 from backoffice.domain.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, set_password
 from backoffice.extensions import db
 from backoffice.i18n.timezone_names import TimezoneSelectField
@@ -101,7 +102,7 @@ class ProfileView(GatedView):
             return self._render(_settings_form(bind=False), form, 400)
         set_password(current_user, form.new_password.data)
         db.session.commit()  # ends every session of the user (security/sessions.py) ...
-        sessions.keep_current(current_user._get_current_object())  # ... but this one
+        sessions.keep_current(unproxied(current_user))  # ... but this one
         flash(_("Your password has been changed."), "success")
         return redirect(url_for(".index"), code=303)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from backoffice.compat.werkzeug import unproxied
+
 ANY_SIGNED_IN = frozenset({"*"})
 ADMIN = frozenset({"admin"})
 EDITORIAL = frozenset({"admin", "editor"})
@@ -56,7 +58,7 @@ def _allowed(user: Any, roles: frozenset[str]) -> bool:
 def can(user: Any, view: str, action: str | None = None) -> bool:
     """True if ``user`` may open ``view`` (and perform ``action`` there, if given)."""
     # current_user is a proxy that looks the user up on every attribute; a page asks ~20 times.
-    user = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    user = unproxied(user)
     roles = VIEWS.get(view)
     if roles is None or not _allowed(user, roles):
         return False  # unknown views are closed: a forgotten entry denies, never grants

@@ -13,6 +13,7 @@ from flask_assets import Bundle
 from werkzeug.security import safe_join
 
 from backoffice.compat import flask_assets as _assets_compat  # noqa: F401  (the manifest)
+from backoffice.compat.werkzeug import unproxied
 from backoffice.core.caches import ProcessCache, app_cache, memoized
 from backoffice.extensions import assets as environment
 
@@ -158,7 +159,7 @@ def _url_memo(key: tuple[str, ...], build: Callable[[], Any]) -> Any:
     """``build()`` once per process and application root when bundles are not rebuilt on the
     fly (production): a page names about fifteen asset URLs, and each costs a ``url_for``
     or a bundle lookup that gives the same answer until the next deploy restarts us."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = unproxied(current_app)
     if app.config.get("ASSETS_AUTO_BUILD"):
         return build()
     urls: ProcessCache[Any] = app_cache(
