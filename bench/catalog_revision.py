@@ -56,7 +56,7 @@ def main() -> None:
         with app.test_request_context(headers={"Accept-Language": "de"}):
             gettext("Sign out")  # the first compile
             if db.engine.dialect.name == "postgresql":
-                revisions._listener().ready.wait(10)
+                revisions.wait_until_listening(10)
             check = per_call(lambda: revisions.current(db.session, "de"))
             print(f"revision check, per request:      {check:7.1f} µs ({db.engine.dialect.name})")
             if db.engine.dialect.name == "postgresql":

@@ -181,7 +181,7 @@ def test_a_revision_is_known_only_once_its_own_transaction_commits(app, make_use
     # taken for current before its transaction commits (a request would compile the old
     # texts and keep them under the new revision), whatever other sessions commit meanwhile.
     store.ensure("de")
-    revisions._listener().ready.wait(10)
+    assert revisions.wait_until_listening(10)
     current = revisions.current(db.session, "de")
     made, finish = threading.Event(), threading.Event()
 

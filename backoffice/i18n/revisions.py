@@ -64,6 +64,13 @@ def refresh(session: Session) -> None:
         listener.replace(dict(rows))
 
 
+def wait_until_listening(timeout: float) -> bool:
+    """Wait until this process's listener has read the revisions and listens (PostgreSQL);
+    True at once where there is none. For tests and benchmarks that time what follows."""
+    listener = _listener()
+    return listener is None or listener.ready.wait(timeout)
+
+
 def new_revision(session: Session, catalog: TranslationCatalog) -> None:
     """Give ``catalog`` its next revision, and tell every process once the transaction
     commits."""

@@ -93,6 +93,11 @@ _admin: FileCache[Catalog] = FileCache("admin.po files", 16)
 _indexes: ProcessCache[_Index] = ProcessCache("translation memory", 32)
 
 
+def forget_indexes() -> None:
+    """Build each index again on its next use (a benchmark times the build)."""
+    _indexes.clear()
+
+
 def admin_catalog(lang: str) -> Catalog | None:
     """Flask-Admin's ``admin.po`` of ``lang``, parsed once per file version; do not modify."""
     path = admin_po_path(lang)
