@@ -3,6 +3,8 @@ loads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
@@ -32,6 +34,19 @@ def _stored(names) -> dict[str, int]:
     return counts.read(db.session, names)
 
 
+@contextmanager
+def migrated_to(tmp_path, revision: str) -> Iterator[None]:
+    """An app context on a SQLite file migrated up to ``revision``, closed after the block."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
+    with app.app_context():
+        upgrade(revision=revision)
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
 def test_a_bulk_load_with_triggers_suspended_is_recounted_once(app):
     post = Post(title="P", slug="p")
     db.session.add(post)
@@ -57,9 +72,7 @@ def test_a_bulk_load_with_triggers_suspended_is_recounted_once(app):
 
 @pytest.mark.sqlite_only("builds its own database file")
 def test_migration_0005_counts_existing_rows_and_downgrades_cleanly(tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
-    with app.app_context():
-        upgrade(revision="0003")
+    with migrated_to(tmp_path, "0003"):
         db.session.execute(text(
             "INSERT INTO posts (id, title, slug, body, status, created_at, updated_at) "
             "VALUES (1, 'P', 'p', '', 'published', '2026-02-03 10:00:00', '2026-02-03 10:00:00')"
@@ -80,8 +93,6 @@ def test_migration_0005_counts_existing_rows_and_downgrades_cleanly(tmp_path):
         assert "row_counts" not in inspect(db.engine).get_table_names()
         db.session.execute(text("DELETE FROM comments"))  # no trigger left behind to fail
         db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_request_reads_the_status_counters_once_until_it_writes(app, count_queries):
@@ -228,9 +239,7 @@ def test_a_bulk_load_recounts_the_tag_counters_too(app):
 
 @pytest.mark.sqlite_only("builds its own database file")
 def test_migration_0012_counts_existing_links_and_downgrades_cleanly(tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}")
-    with app.app_context():
-        upgrade(revision="0011")
+    with migrated_to(tmp_path, "0011"):
         db.session.execute(text(
             "INSERT INTO posts (id, title, slug, body, status, created_at, updated_at) VALUES "
             "(1, 'P', 'p', '', 'draft', '2026-02-03', '2026-02-03'), "
@@ -248,5 +257,3 @@ def test_migration_0012_counts_existing_links_and_downgrades_cleanly(tmp_path):
         assert "tag_counts" not in inspect(db.engine).get_table_names()
         db.session.execute(text("DELETE FROM post_tags"))  # no trigger left behind to fail
         db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
