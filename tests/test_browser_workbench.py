@@ -47,12 +47,15 @@ def test_translator_translates_a_plural_entry_and_sees_it_in_german(browser, liv
     with browser_tab(browser) as page:
         sign_in_browser(page, live_server, USER, PASSWORD, "/admin/translations/")
         page.wait_for_url(f"{live_server}/admin/translations/")
-        page.click("[data-testid=catalog-de] a[data-testid=untranslated]")
+        # Counting does not wait: each click's page must have arrived before its rows are read.
+        with page.expect_navigation():
+            page.click("[data-testid=catalog-de] a[data-testid=untranslated]")
         rows = page.locator("[data-testid=entry]")
         assert rows.count() == 1
         assert "%(num)d pending" in rows.first.inner_text()
 
-        rows.first.locator("[data-testid=edit]").click()
+        with page.expect_navigation():
+            rows.first.locator("[data-testid=edit]").click()
         fields = page.locator("textarea.workbench-input")
         assert fields.count() == 2  # German: "one" and "other"
         assert page.locator("label[for=string-0]").inner_text().startswith("one (1")
